@@ -1,0 +1,58 @@
+// The advisor's Web Worker: boots Pyodide from the site itself, unpacks the advisor package and
+// passes JSON to advisor.web.handle. It makes no decision of its own.
+//
+// Messages in:  {id, op: "boot", indexUrl, archive, lock}
+//               {id, op: "load", modelUrl, version}
+//               {id, op: "call", request}          (request: a JSON string for advisor.web)
+// Messages out: {id, ok: true, value} | {id, ok: false, error}
+
+let pyodide = null;
+let handle = null;
+
+async function fetchOk(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${what} could not be loaded (${response.status} ${response.statusText || "error"} for ${url})`);
+  }
+  return response;
+}
+
+async function boot({ indexUrl, archive, lock }) {
+  if (handle) return;
+  const { loadPyodide } = await import(new URL("pyodide.mjs", indexUrl).href);
+  pyodide = await loadPyodide({
+    indexURL: indexUrl,
+    lockFileContents: lock,
+    stdout: () => {},
+    stderr: () => {},
+  });
+  const bytes = await (await fetchOk(archive, "The advisor package")).arrayBuffer();
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  const web = pyodide.pyimport("advisor.web");
+  handle = web.handle;
+}
+
+function call(request) {
+  if (!handle) throw new Error("Python is not running yet");
+  return handle(request);
+}
+
+async function load({ modelUrl, version }) {
+  const model = await (await fetchOk(modelUrl, "The guide model")).json();
+  return call(JSON.stringify({ op: "load", model, version }));
+}
+
+self.onmessage = async (event) => {
+  const { id, op } = event.data;
+  try {
+    let value;
+    if (op === "boot") value = await boot(event.data);
+    else if (op === "load") value = await load(event.data);
+    else if (op === "call") value = call(event.data.request);
+    else throw new Error(`unknown operation ${op}`);
+    self.postMessage({ id, ok: true, value });
+  } catch (error) {
+    self.postMessage({ id, ok: false, error: String((error && error.message) || error) });
+  }
+};

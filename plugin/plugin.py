@@ -1,0 +1,231 @@
+"""``AdvisorPlugin``: the glue between the guide models, MkDocs and the browser runtime.
+
+Every hook does one thing and says why it exists. The decisions themselves are made by the
+``advisor`` package; this module validates, renders and ships.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+import advisor
+from advisor.source import read_model_file
+
+from . import pages, render
+from .config import AdvisorConfig
+from .version import GuideVersion, guide_version
+from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).with_name("assets")
+PREFIX = "assets/advisor"
+MARKER = re.compile(r"^<!--\s*advisor:\s*(?P<model>[^\s>]*)\s*-->\s*$", re.MULTILINE)
+
+
+@dataclass
+class LoadedModel:
+    """One guide model as the build sees it."""
+
+    src_uri: str  # relative to docs_dir, e.g. "models/orchestration.yml"
+    data: dict[str, Any]
+    model: advisor.Model
+    json_uri: str  # where the browser fetches it, content-hashed
+
+
+class AdvisorPlugin(BasePlugin[AdvisorConfig]):
+    """Validates the guide models, renders their pages and embeds the quiz."""
+
+    def __init__(self) -> None:
+        # Survives `mkdocs serve` rebuilds: hashing the 13 MB runtime happens once per change.
+        self._verifier = RuntimeVerifier()
+        self.models: dict[str, LoadedModel] = {}
+        self.runtime: Runtime | None = None
+        self.assets: dict[str, str] = {}
+        self._generated: list[File] = []
+        self._pages: dict[str, list[pages.GeneratedPage]] = {}
+        self.bytes_copied = 0
+        self.version = GuideVersion(None, None)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Fail fast: load and check every model and verify the runtime before any page."""
+        self.models = {}
+        self._generated = []
+        docs_dir = Path(config.docs_dir)
+        for src_uri in self.config.models:
+            loaded = self._load_model(docs_dir, src_uri)
+            if loaded.model.id in self.models:
+                raise PluginError(
+                    f"advisor: models '{self.models[loaded.model.id].src_uri}' and '{src_uri}' "
+                    f"both have the id '{loaded.model.id}'. Fix: give each model its own id."
+                )
+            self.models[loaded.model.id] = loaded
+
+        config_dir = Path(config.config_file_path).parent
+        self.version = guide_version(config_dir, [docs_dir / m.src_uri for m in self.models.values()])
+        stamp = f"Guide version {self.version.label}"
+        config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
+
+        runtime_dir = self.config.runtime_dir or str(
+            Path(config.config_file_path).parent / "node_modules" / "pyodide"
+        )
+        self.runtime = self._verifier.verify(Path(runtime_dir))
+
+        self.assets = {}
+        for name in ("widget.js", "widget.css", "worker.mjs"):
+            stem, suffix = name.rsplit(".", 1)
+            content = (ASSETS / name).read_bytes()
+            self.assets[name] = f"{PREFIX}/{hashed_name(stem, '.' + suffix, content)}"
+        archive = build_archive(Path(advisor.__file__).parent)
+        self.assets["advisor.zip"] = f"{PREFIX}/{hashed_name('advisor', '.zip', archive)}"
+        self._generated.append(
+            File.generated(config, self.assets["advisor.zip"], content=archive)
+        )
+        for loaded in self.models.values():
+            self._generated.append(
+                File.generated(config, loaded.json_uri, content=self._model_json(loaded))
+            )
+        for name in ("widget.js", "widget.css", "worker.mjs"):
+            self._generated.append(
+                File.generated(config, self.assets[name], content=(ASSETS / name).read_bytes())
+            )
+
+        self._pages = {}
+        if self.config.generate_pages:
+            for model_id, loaded in self.models.items():
+                self._pages[model_id] = pages.model_pages(loaded.model, loaded.data, None)
+                if config.nav is not None:
+                    pages.add_to_nav(config.nav, loaded.model, self._pages[model_id])
+
+        config.extra_css.append(self.assets["widget.css"])
+        config.extra_javascript.append(self.assets["widget.js"])
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add what the browser loads (advisor archive, models, widget assets) and the pages
+        generated from each model, so they are built, searched and linked like authored ones."""
+        for file in self._generated:
+            files.append(file)
+        for model_id, generated in self._pages.items():
+            loaded = self.models[model_id]
+            for page in generated:
+                if files.get_file_from_path(page.src_uri) is not None:
+                    raise PluginError(
+                        f"advisor: docs/{page.src_uri} exists, but the plugin generates that "
+                        f"page from '{loaded.src_uri}'. Fix: move or rename the file."
+                    )
+                files.append(pages.as_file(config, page, loaded.src_uri))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Replace each `<!-- advisor: MODEL -->` marker with the quiz, first question
+        rendered at build time so the reader can start before Python has loaded."""
+
+        def widget(match: re.Match[str]) -> str:
+            model_id = match.group("model")
+            if model_id not in self.models:
+                line = markdown.count("\n", 0, match.start()) + 1
+                known = ", ".join(sorted(self.models)) or "none"
+                raise PluginError(
+                    f"advisor: {page.file.src_uri}:{line}: the marker names the model "
+                    f"'{model_id}', which is not configured (configured: {known}). Fix: use "
+                    f"one of those ids, or add the model under plugins.advisor.models in "
+                    f"mkdocs.yml."
+                )
+            return render.widget(self._widget_context(model_id, page))
+
+        return MARKER.sub(widget, markdown)
+
+    @event_priority(-100)  # last: after every other plugin has written the site
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Install the verified Pyodide boot files into the site (hard links when possible)."""
+        assert self.runtime is not None  # set by on_config
+        self.bytes_copied = install_runtime(self.runtime, Path(config.site_dir))
+        log.debug("Pyodide runtime installed, %d bytes copied", self.bytes_copied)
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild when the engine or the widget changes, not only the docs."""
+        server.watch(str(Path(advisor.__file__).parent))
+        server.watch(str(ASSETS))
+        return server
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _load_model(self, docs_dir: Path, src_uri: str) -> LoadedModel:
+        path = docs_dir / src_uri
+        if not path.is_file():
+            raise PluginError(
+                f"advisor: the model '{src_uri}' listed under plugins.advisor.models was not "
+                f"found in '{docs_dir}'. Fix: correct the path (it is relative to docs_dir)."
+            )
+        try:
+            data, lines = read_model_file(path)
+        except advisor.ModelError as error:
+            raise PluginError(f"advisor: the model cannot be read:\n{error}") from None
+        problems = advisor.check(data, file=str(path), lines=lines)
+        errors = [p for p in problems if p.severity == "error"]
+        for problem in problems:
+            if problem.severity != "error":
+                log.warning("%s", problem)
+        if errors:
+            listing = "\n".join(f"  {p}" for p in errors)
+            raise PluginError(
+                f"advisor: the model '{src_uri}' has {len(errors)} problem(s):\n{listing}"
+            )
+        model = advisor.load_model(data)
+        payload = self._encode(data)
+        json_uri = f"{PREFIX}/models/{hashed_name(model.id, '.json', payload)}"
+        return LoadedModel(src_uri, data, model, json_uri)
+
+    @staticmethod
+    def _encode(data: dict[str, Any]) -> bytes:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _model_json(self, loaded: LoadedModel) -> bytes:
+        return self._encode(loaded.data)
+
+    def _widget_context(self, model_id: str, page: Page) -> dict[str, Any]:
+        assert self.runtime is not None
+        loaded = self.models[model_id]
+
+        def rel(uri: str) -> str:
+            return get_relative_url(uri, page.file.url)
+
+        first = advisor.recommend(loaded.model, {}).to_dict()
+        settings = {
+            "model": model_id,
+            "modelUrl": rel(loaded.json_uri),
+            "worker": rel(self.assets["worker.mjs"]),
+            "indexUrl": rel(self.runtime.folder) + "/",
+            "archive": rel(self.assets["advisor.zip"]),
+            "lock": {"info": self.runtime.lock_info, "packages": {}},
+            "timeout": self.config.boot_timeout,
+            "fallback": rel(f"{model_id}/paths/"),
+            "options": rel(f"{model_id}/options/"),
+            "version": self.version.label,
+        }
+        return {
+            "model": loaded.model,
+            "first": first,
+            "settings": json.dumps(settings, sort_keys=True),
+            "fallback": settings["fallback"],
+        }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: engine, plugin, Pyodide under Node, and the built site
+# in a real Chromium. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+# A browser for Playwright: Debian's Chromium if present, else Playwright's own; if neither,
+# install Debian's (Playwright cannot download its own browser on every network).
+if [ ! -x /usr/bin/chromium ]; then
+  own=$(.venv/bin/python -c 'from playwright.sync_api import sync_playwright
+with sync_playwright() as p: print(p.chromium.executable_path)' 2>/dev/null || true)
+  if [ -z "$own" ] || [ ! -x "$own" ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+export NO_MKDOCS_2_WARNING=1
+exec .venv/bin/python -m pytest "$@"

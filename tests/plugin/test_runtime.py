@@ -1,0 +1,74 @@
+"""The runtime the site ships is the pinned one, verified byte for byte, and installed cheaply."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from plugin.runtime import BOOT_FILES, RuntimeVerifier, build_archive, install_runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+PYODIDE = ROOT / "node_modules" / "pyodide"
+
+
+@pytest.fixture
+def runtime_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "pyodide"
+    shutil.copytree(PYODIDE, target)
+    return target
+
+
+def test_the_pinned_runtime_verifies() -> None:
+    runtime = RuntimeVerifier().verify(PYODIDE)
+    assert runtime.version == "314.0.7"
+    assert runtime.lock_info["python"].startswith("3.14")
+    assert runtime.folder == "assets/advisor/pyodide-314.0.7"
+
+
+def test_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
+    with pytest.raises(PluginError, match=r"was not found at .*Fix: run `npm ci`"):
+        RuntimeVerifier().verify(tmp_path / "node_modules" / "pyodide")
+
+
+def test_missing_file_is_named(runtime_copy: Path) -> None:
+    (runtime_copy / "pyodide.asm.wasm").unlink()
+    with pytest.raises(PluginError, match=r"lacks pyodide\.asm\.wasm\. Fix: run `npm ci`"):
+        RuntimeVerifier().verify(runtime_copy)
+
+
+def test_tampered_runtime_is_refused(runtime_copy: Path) -> None:
+    with (runtime_copy / "python_stdlib.zip").open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(PluginError, match=r"python_stdlib\.zip' does not match the SHA-256"):
+        RuntimeVerifier().verify(runtime_copy)
+
+
+def test_other_version_is_refused(runtime_copy: Path) -> None:
+    package = runtime_copy / "package.json"
+    package.write_text(package.read_text().replace('"version": "314.0.7"', '"version": "314.0.6"'))
+    with pytest.raises(PluginError, match=r"holds Pyodide 314\.0\.6, but the guide is pinned"):
+        RuntimeVerifier().verify(runtime_copy)
+
+
+def test_second_install_copies_nothing(tmp_path: Path) -> None:
+    runtime = RuntimeVerifier().verify(PYODIDE)
+    install_runtime(runtime, tmp_path)
+    for name in BOOT_FILES:
+        assert (tmp_path / runtime.folder / name).read_bytes()[:64] == (PYODIDE / name).read_bytes()[:64]
+    assert install_runtime(runtime, tmp_path) == 0
+
+
+def test_archive_is_reproducible_and_holds_only_the_engine() -> None:
+    package = ROOT / "advisor"
+    first, second = build_archive(package), build_archive(package)
+    assert first == second
+    names = zipfile.ZipFile(BytesIO(first)).namelist()
+    assert "advisor/__init__.py" in names
+    assert "advisor/web.py" in names
+    assert not {"advisor/cli.py", "advisor/source.py"} & set(names)
+    assert names == sorted(names)

@@ -1,0 +1,75 @@
+"""Building the real guide and serving it on 127.0.0.1 for the tests and the benchmark."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_site(site_dir: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` in a subprocess, as an author would."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+         "-f", str(config or ROOT / "mkdocs.yml"), "-d", str(site_dir), *extra],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".zip": "application/zip",
+    }
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@contextlib.contextmanager
+def serve(site_dir: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 at a free port; yield its base URL."""
+    handler = type("Handler", (_Handler,), {"extra_headers": dict(headers or {})})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def launch_args() -> dict[str, object]:
+    """Debian's Chromium where it is installed (this machine, CI); Playwright's own elsewhere."""
+    args: dict[str, object] = {"args": list(CHROMIUM_FLAGS)}
+    if Path("/usr/bin/chromium").exists():
+        args["executable_path"] = "/usr/bin/chromium"
+    return args
