@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "docs" / "models"
 MODEL_IDS = ("orchestration", "adoption")
 SCENARIOS: list[dict[str, Any]] = yaml.safe_load(
-    (ROOT / "tests" / "scenarios.yml").read_text(encoding="utf-8"))["scenarios"]
+    (ROOT / "tests" / "scenarios.yml").read_text(encoding="utf-8")
+)["scenarios"]
 SECTIONS = (
     "Introduction",
     "The less tools, the better",
@@ -51,16 +52,19 @@ def test_model_checks_clean(model_id: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "scenario", SCENARIOS, ids=[f"{i:02d}-{s['model']}" for i, s in enumerate(SCENARIOS)])
+    "scenario", SCENARIOS, ids=[f"{i:02d}-{s['model']}" for i, s in enumerate(SCENARIOS)]
+)
 def test_scenario(scenario: dict[str, Any]) -> None:
     model = load_model(_data(scenario["model"]))
     result = recommend(model, scenario["answers"]).to_dict()
     assert result["complete"], (
-        f"the quiz still wants {result['next_question']['id']!r} for: {scenario['situation']}")
+        f"the quiz still wants {result['next_question']['id']!r} for: {scenario['situation']}"
+    )
     got = sorted(option["id"] for option in result["recommendation"])
     assert got == _expected(scenario), (
         f"{scenario['situation']}\nexpected {_expected(scenario)} because {scenario['why']}\n"
-        f"got {got} from rule {result['rule'] and result['rule']['id']}")
+        f"got {got} from rule {result['rule'] and result['rule']['id']}"
+    )
 
 
 def test_scenarios_are_well_formed() -> None:
@@ -70,7 +74,8 @@ def test_scenarios_are_well_formed() -> None:
         assert set(scenario) == keys, scenario
         assert scenario["model"] in MODEL_IDS
         assert any(f'"{section}"' in scenario["why"] for section in SECTIONS), (
-            f"'why' must name an article section in quotes: {scenario['why']}")
+            f"'why' must name an article section in quotes: {scenario['why']}"
+        )
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)
@@ -89,8 +94,12 @@ def test_orchestration_option_ids_are_fixed() -> None:
     # The plugin, the pages and the links in index.md use these ids.
     ids = [o["id"] for o in _data("orchestration")["options"]]
     assert ids == [
-        "sagemaker-pipelines", "step-functions", "codepipeline",
-        "sagemaker-plus-codepipeline", "step-functions-plus-sagemaker", "airflow-kubeflow",
+        "sagemaker-pipelines",
+        "step-functions",
+        "codepipeline",
+        "sagemaker-plus-codepipeline",
+        "step-functions-plus-sagemaker",
+        "airflow-kubeflow",
     ]
 
 

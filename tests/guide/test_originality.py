@@ -1,0 +1,57 @@
+"""The guide is written in its own words: no run of six words copied from the source article.
+
+Section names, the article's title and lists of product names are exempt; short quoted terms
+stay under six words. Skipped where the reference copy of the article is not available.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = Path("/work/shared/reference/ml-pipelines-at-aws-article.txt")
+RUN = 6
+AUTHORED = (
+    "docs/index.md",
+    "docs/why-orchestration.md",
+    "docs/choosing-a-tool.md",
+    "docs/patterns.md",
+    "docs/beyond-aws.md",
+    "docs/models/orchestration.yml",
+    "docs/models/adoption.yml",
+    "tests/scenarios.yml",
+)
+EXEMPT = (
+    "Machine learning pipelines at AWS — which service should I use?",
+    "The less tools, the better",
+    "It is all about the happiness",
+    "Familiar is simple, simple becomes easy",
+    "An algorithm to help you choose",
+    "Hey, what about Airflow?",
+    "SageMaker Pipelines, Step Functions and CodePipeline",
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="reference copy of the article not available")
+@pytest.mark.parametrize("name", AUTHORED)
+def test_no_copied_runs_of_words(name: str) -> None:
+    article = _runs(_words(ARTICLE.read_text(encoding="utf-8")))
+    text = re.sub(r"\s+", " ", (ROOT / name).read_text(encoding="utf-8"))
+    for phrase in EXEMPT:
+        text = text.replace(phrase, " | ")
+    # Split at the exemptions so no run spans one.
+    copied = sorted(
+        " ".join(run) for part in text.split(" | ") for run in _runs(_words(part)) & article
+    )
+    assert not copied, f"{name} repeats the article word for word: {copied}"
