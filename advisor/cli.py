@@ -1,0 +1,298 @@
+"""`python -m advisor`: the guide in a terminal (ask, questions, recommend, check, paths).
+
+The model is `--model PATH`; without it, `docs/models/orchestration.yml` under the current
+directory, else under the repository that holds this package. Exit status: 0 on success,
+1 when `check` finds errors, 2 on bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from advisor.check import check
+from advisor.engine import Result, recommend
+from advisor.model import AdvisorError, Model, ModelError, Problem, load_model
+from advisor.paths import enumerate_paths
+from advisor.source import read_model_file
+
+__all__ = ["main"]
+
+DEFAULT_MODEL = Path("docs", "models", "orchestration.yml")
+
+
+class CliError(Exception):
+    """Bad input: reported as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr and exit status 2 (argparse would also print the usage)."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def default_model() -> Path:
+    """`docs/models/orchestration.yml` under the current directory, else under the repo root."""
+    here = Path.cwd() / DEFAULT_MODEL
+    repo = Path(__file__).resolve().parent.parent / DEFAULT_MODEL
+    return here if here.exists() or not repo.exists() else repo
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except CliError as err:
+        print(f"advisor: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader stopped reading (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="advisor", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--model", type=Path, default=None, metavar="PATH",
+        help=f"the model file (default: {DEFAULT_MODEL} under the current directory, "
+             "else under the repository root)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=_Parser)
+
+    ask = commands.add_parser("ask", help="answer the quiz in the terminal")
+    ask.set_defaults(run=_ask)
+
+    questions = commands.add_parser("questions", help="list every question and its choices")
+    questions.add_argument("--format", choices=("text", "json"), default="text")
+    questions.set_defaults(run=_questions)
+
+    rec = commands.add_parser("recommend", help="recommend from answers given as arguments")
+    rec.add_argument("--answer", action="append", default=[], metavar="QID=CHOICE",
+                     help="one answer; repeat for more")
+    rec.add_argument("--format", choices=("text", "json"), default="text")
+    rec.set_defaults(run=_recommend)
+
+    chk = commands.add_parser("check", help="report every problem of models (exit 1 on errors)")
+    chk.add_argument("models", nargs="*", type=Path, metavar="MODEL",
+                     help="model files (default: --model)")
+    chk.set_defaults(run=_check)
+
+    paths = commands.add_parser("paths", help="list every answer path and where it leads")
+    paths.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    paths.set_defaults(run=_paths)
+    return parser
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _model_path(args: argparse.Namespace) -> Path:
+    path: Path = args.model or default_model()
+    return path
+
+
+def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        return read_model_file(path)
+    except FileNotFoundError:
+        raise CliError(f"model file not found: {path} (pass --model PATH)") from None
+    except OSError as err:
+        raise CliError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _load(args: argparse.Namespace) -> Model:
+    path = _model_path(args)
+    try:
+        data, lines = _read(path)
+        errors = [p for p in check(data, file=str(path), lines=lines) if p.severity == "error"]
+    except ModelError as err:
+        errors = list(err.problems)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise CliError(f"{errors[0]}{more}; run: python -m advisor check {path}")
+    return load_model(data)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _ask(args: argparse.Namespace) -> int:
+    model = _load(args)
+    print(model.title)
+    answers: dict[str, str] = {}
+    while True:
+        result = recommend(model, answers)
+        question = result.next_question
+        if question is None:
+            break
+        asked = len(result.path) + 1
+        print(f"\n[{asked} of at most {asked - 1 + result.remaining_max}] {question.text}")
+        if question.help:
+            print(f"  {question.help}")
+        for n, choice in enumerate(question.choices, 1):
+            print(f"  {n}) {choice.label}" + (f" - {choice.help}" if choice.help else ""))
+        answers[question.id] = _read_choice(question.choices)
+    print()
+    print(render_text(result))
+    return 0
+
+
+def _read_choice(choices: Sequence[Any]) -> str:
+    while True:
+        try:
+            line = input(f"Choose 1-{len(choices)}: ").strip()
+        except EOFError:
+            print()
+            raise CliError("input ended before the quiz finished") from None
+        if line.isdigit() and 1 <= int(line) <= len(choices):
+            choice_id: str = choices[int(line) - 1].id
+            return choice_id
+        for choice in choices:
+            if line == choice.id:
+                found: str = choice.id
+                return found
+        print(f"Please type a number from 1 to {len(choices)}.")
+
+
+def _questions(args: argparse.Namespace) -> int:
+    model = _load(args)
+    if args.format == "json":
+        data = [{"id": q.id, "text": q.text, "help": q.help,
+                 "choices": [{"id": c.id, "label": c.label, "help": c.help} for c in q.choices]}
+                for q in model.questions]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    for q in model.questions:
+        print(f"{q.id}: {q.text}")
+        for c in q.choices:
+            print(f"  {c.id}: {c.label}")
+    return 0
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    answers: dict[str, str] = {}
+    for item in args.answer:
+        question, sep, choice = item.partition("=")
+        if not sep or not question or not choice:
+            raise CliError(f"--answer expects QID=CHOICE, got '{item}'")
+        if answers.get(question, choice) != choice:
+            raise CliError(f"question '{question}' is answered twice")
+        answers[question] = choice
+    model = _load(args)
+    try:
+        result = recommend(model, answers)
+    except AdvisorError as err:
+        raise CliError(str(err)) from None
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(result))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.models or [_model_path(args)]:
+        problems: list[Problem]
+        try:
+            data, lines = _read(path)
+            problems = check(data, file=str(path), lines=lines)
+        except ModelError as err:
+            problems = list(err.problems)
+        for problem in problems:
+            print(problem)
+        errors = [p for p in problems if p.severity == "error"]
+        failed = failed or bool(errors)
+        if not errors:
+            model = load_model(data)
+            print(f"{path}: ok ({len(model.questions)} questions, {len(model.options)} options, "
+                  f"{len(model.rules)} rules, {len(enumerate_paths(model))} answer paths)")
+    return 1 if failed else 0
+
+
+def _paths(args: argparse.Namespace) -> int:
+    model = _load(args)
+    paths = enumerate_paths(model)
+    if args.format == "json":
+        data = [{"steps": [{"question": q, "choice": c} for q, c in p.steps],
+                 "outcome": list(p.outcome), "rule": p.rule, "decide": p.decide} for p in paths]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["path", "answers", "recommendation", "rule"])
+        for n, p in enumerate(paths, 1):
+            writer.writerow([n, "; ".join(f"{q}={c}" for q, c in p.steps), " + ".join(p.outcome),
+                             p.rule or ""])
+        print(out.getvalue(), end="")
+    else:
+        print("| # | Answers | Recommendation | Rule |")
+        print("|---|---------|----------------|------|")
+        for n, p in enumerate(paths, 1):
+            answers = "; ".join(f"{q}: {model.question(q).choice(c).label}" for q, c in p.steps)
+            names = " or ".join(model.option(o).name for o in p.outcome) or "(none)"
+            cells = [str(n), answers, names, p.rule or ""]
+            print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return 0
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_text(result: Result) -> str:
+    """A result as plain text for the terminal."""
+    lines = []
+    if not result.complete:
+        q = result.next_question
+        if q is not None:
+            lines.append(f"Not decided yet. Next question: {q.id} ({q.text})")
+            lines.append("  choices: " + ", ".join(c.id for c in q.choices))
+            lines.append(f"  at most {result.remaining_max} more questions")
+    elif not result.recommendation:
+        lines.append("No recommendation: no rule matches these answers.")
+    else:
+        names = " or ".join(o.name for o in result.recommendation)
+        lines.append(f"Recommendation: {names}")
+        for option in result.recommendation:
+            lines.append(f"  {option.name}: {option.summary}")
+        if result.tie is not None:
+            lines.append(f"  What decides between them: {result.tie}")
+    if result.rule is not None:
+        lines.append(f"Because: {result.rule.because} (rule {result.rule.id})")
+    if result.trace:
+        lines.append("Answers that decided it:")
+        lines += [f"  - {s.question.text} {s.choice.label}" for s, _ in result.trace]
+    if result.caveats:
+        lines.append("Caveats:")
+        lines += [f"  - {o.name}: {c.text}" for o, c in result.caveats]
+    if result.complete and result.why_not:
+        lines.append("Why not the others:")
+        for w in result.why_not:
+            lines.append(f"  - {w.option.name}: " + " ".join(w.reasons))
+    if result.what_would_change:
+        lines.append("What would change it:")
+        for c in result.what_would_change:
+            names = " or ".join(o.name for o in c.outcome) or "no recommendation"
+            where = names if c.decided else f"would need more answers; possible outcomes: {names}"
+            lines.append(f"  - {c.question.text} {c.to_choice.label} instead of "
+                         f"{c.from_choice.label}: {where}")
+    if result.unused:
+        lines.append("Answers not used: " + ", ".join(result.unused))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

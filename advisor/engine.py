@@ -1,0 +1,564 @@
+"""The decision engine: adaptive asking and `recommend(model, answers) -> Result`.
+
+Semantics (docs/authoring.md): rules form a decision list, the first rule whose `when`
+conditions all hold decides. For a partial set of answers a rule is *contradicted* (an answered
+question's choice is not allowed), *satisfied* (every condition answered and holding) or
+*undetermined*. The first rule that is not contradicted decides if it is satisfied; if it is
+undetermined the outcome is still open.
+
+The *outcomes* of a partial state are the recommendations its completions can reach; they are
+computed exactly by branching on a missing question of the first undetermined live rule, and
+memoized on the state. A state is *complete* when one outcome is left (an outcome is the
+recommended option ids plus, for a tie, the `decide` text). The quiz asks next the first
+question in model order whose choices lead to different outcome sets; when no single question
+does (XOR-like rules) it asks the first missing question of the first undetermined live rule.
+
+*Deciding rules* of a state are the rules that decide on at least one of its completions. When a
+state is complete before any rule is fully satisfied, several rules (all recommending the same
+thing) may be deciding; the result then reports as `rule` the first deciding rule, in file order,
+whose conditions the answers satisfy, or failing that the first deciding rule, and `trace` lists
+the path answers any deciding rule names, each with the first such rule.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.model import (
+    AdvisorError,
+    AnswerError,
+    Caveat,
+    Choice,
+    Condition,
+    Model,
+    Option,
+    Question,
+    Rule,
+    short,
+)
+
+__all__ = ["Change", "Result", "Step", "WhyNot", "recommend", "sanitize_answers"]
+
+State = tuple[str | None, ...]
+Outcome = tuple[tuple[str, ...], str | None]  # (option ids in model order, tie text)
+Reduced = tuple[tuple[int, ...], State]  # (live rule indexes, answers they name)
+NO_OUTCOME: Outcome = ((), None)
+_IGNORED_LIMIT = 50
+
+
+class Analysis:
+    """Memoized facts about one model's decision list. Get it with `analysis(model)`.
+
+    Memo tables are keyed on a *reduced* state: the rules still live (not contradicted, up to
+    and including the first satisfied one) and the answers to the questions those rules name.
+    Everything the engine computes depends only on that, so states that differ in answers no
+    live rule cares about share one entry.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.qindex = {q.id: i for i, q in enumerate(model.questions)}
+        self.choices = [tuple(c.id for c in q.choices) for q in model.questions]
+        self.conds = [
+            tuple(sorted((self.qindex[c.question], frozenset(c.choices)) for c in r.when))
+            for r in model.rules
+        ]
+        self.qmask = [sum(1 << qi for qi, _ in conds) for conds in self.conds]
+        order = {o.id: i for i, o in enumerate(model.options)}
+        self.outcome_of: list[Outcome] = [
+            (tuple(sorted(r.recommend, key=order.__getitem__)), r.decide if r.is_tie else None)
+            for r in model.rules
+        ]
+        self.none = len(model.rules)  # the "rule" index meaning: no rule matches
+        self.outcome_of.append(NO_OUTCOME)
+        self.empty: State = (None,) * len(model.questions)
+        self._deciders: dict[Reduced, frozenset[int]] = {}
+        self._outcomes: dict[Reduced, frozenset[Outcome]] = {}
+        self._next: dict[Reduced, int] = {}
+        self._remaining: dict[Reduced, int] = {}
+
+    @staticmethod
+    def with_answer(state: State, qi: int, choice: str) -> State:
+        """The state with question `qi` answered `choice`."""
+        return (*state[:qi], choice, *state[qi + 1 :])
+
+    def _reduce(self, state: State, rules: Iterable[int]) -> Reduced:
+        live = []
+        mask = 0
+        for ri in rules:
+            satisfied = True
+            for qi, allowed in self.conds[ri]:
+                value = state[qi]
+                if value is None:
+                    satisfied = False
+                elif value not in allowed:
+                    break
+            else:
+                live.append(ri)
+                mask |= self.qmask[ri]
+                if satisfied:
+                    break
+        kept = tuple([v if mask >> qi & 1 else None for qi, v in enumerate(state)])
+        return tuple(live), kept
+
+    def reduce(self, state: State) -> Reduced:
+        """The reduced form of a state (see the class docstring)."""
+        return self._reduce(state, range(len(self.conds)))
+
+    def _child(self, reduced: Reduced, qi: int, choice: str) -> Reduced:
+        live, state = reduced
+        return self._reduce(self.with_answer(state, qi, choice), live)
+
+    def first_live(self, state: State) -> tuple[int, int]:
+        """(index of the first rule not contradicted, its first missing question or -1)."""
+        live, kept = self.reduce(state)
+        return self._first(live, kept)
+
+    def _first(self, live: tuple[int, ...], state: State) -> tuple[int, int]:
+        if not live:
+            return self.none, -1
+        ri = live[0]
+        return ri, next((qi for qi, _ in self.conds[ri] if state[qi] is None), -1)
+
+    def _deciders_r(self, reduced: Reduced) -> frozenset[int]:
+        found = self._deciders.get(reduced)
+        if found is None:
+            ri, missing = self._first(*reduced)
+            if missing < 0:
+                found = frozenset((ri,))
+            else:
+                found = frozenset().union(
+                    *(self._deciders_r(self._child(reduced, missing, c))
+                      for c in self.choices[missing])
+                )
+            self._deciders[reduced] = found
+        return found
+
+    def _outcomes_r(self, reduced: Reduced) -> frozenset[Outcome]:
+        found = self._outcomes.get(reduced)
+        if found is None:
+            found = frozenset(self.outcome_of[ri] for ri in self._deciders_r(reduced))
+            self._outcomes[reduced] = found
+        return found
+
+    def _next_r(self, reduced: Reduced) -> int:
+        found = self._next.get(reduced)
+        if found is None:
+            live, state = reduced
+            mask = 0
+            for ri in live:
+                mask |= self.qmask[ri]
+            found = -1
+            for qi, value in enumerate(state):
+                if value is not None or not mask >> qi & 1:
+                    continue
+                sets = {self._outcomes_r(self._child(reduced, qi, c)) for c in self.choices[qi]}
+                if len(sets) > 1:
+                    found = qi
+                    break
+            if found < 0:
+                found = self._first(live, state)[1]
+            self._next[reduced] = found
+        return found
+
+    def _remaining_r(self, reduced: Reduced) -> int:
+        found = self._remaining.get(reduced)
+        if found is None:
+            found = 0
+            if len(self._outcomes_r(reduced)) > 1:
+                qi = self._next_r(reduced)
+                found = 1 + max(self._remaining_r(self._child(reduced, qi, c))
+                                for c in self.choices[qi])
+            self._remaining[reduced] = found
+        return found
+
+    def deciders(self, state: State) -> frozenset[int]:
+        """Indexes of the rules that decide on some completion of `state` (`none` if no rule)."""
+        return self._deciders_r(self.reduce(state))
+
+    def outcomes(self, state: State) -> frozenset[Outcome]:
+        """The outcomes the completions of `state` can reach."""
+        return self._outcomes_r(self.reduce(state))
+
+    def complete(self, state: State) -> bool:
+        """True when no further answer can change the outcome."""
+        return len(self.outcomes(state)) == 1
+
+    def next_question(self, state: State) -> int:
+        """Index of the question to ask next in an incomplete state."""
+        return self._next_r(self.reduce(state))
+
+    def remaining(self, state: State) -> int:
+        """The most questions any completion of `state` may still need."""
+        return self._remaining_r(self.reduce(state))
+
+    def walk(self, answers: Mapping[int, str]) -> tuple[State, list[int], int]:
+        """Follow the adaptive path: (final state, asked question indexes, next question|-1)."""
+        state = self.empty
+        path: list[int] = []
+        while True:
+            reduced = self.reduce(state)
+            if len(self._outcomes_r(reduced)) == 1:
+                return state, path, -1
+            qi = self._next_r(reduced)
+            choice = answers.get(qi)
+            if choice is None:
+                return state, path, qi
+            state = self.with_answer(state, qi, choice)
+            path.append(qi)
+
+    def satisfied(self, ri: int, state: State) -> bool:
+        """True when every condition of rule `ri` is answered and holds in `state`."""
+        return all(state[qi] in allowed for qi, allowed in self.conds[ri])
+
+    def reported_rule(self, state: State) -> int:
+        """The rule shown as deciding a complete state (see the module docstring)."""
+        rules = sorted(self.deciders(state))
+        for ri in rules:
+            if ri != self.none and self.satisfied(ri, state):
+                return ri
+        return rules[0]
+
+
+def analysis(model: Model) -> Analysis:
+    """The memoized analysis of `model` (kept on the model, built once)."""
+    found = model.memo.get("analysis")
+    if not isinstance(found, Analysis):
+        found = Analysis(model)
+        model.memo["analysis"] = found
+    return found
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def _answer_problem(model: Model, key: object, value: object) -> str | None:
+    """Why one answer is invalid, or None."""
+    if not isinstance(key, str):
+        return f"question ids must be strings, not {type(key).__name__} {short(key)}"
+    try:
+        question = model.question(key)
+    except KeyError:
+        valid = ", ".join(q.id for q in model.questions)
+        return f"unknown question '{short(key)}'; valid questions: {valid}"
+    if not isinstance(value, str):
+        return (f"the answer to '{key}' must be a choice id (a string), "
+                f"not {type(value).__name__} {short(value)}")
+    if not any(c.id == value for c in question.choices):
+        valid = ", ".join(c.id for c in question.choices)
+        return f"unknown choice '{short(value)}' for question '{key}'; valid choices: {valid}"
+    return None
+
+
+def _not_a_mapping(raw: object) -> str:
+    return ("answers must be a mapping of question id to choice id, "
+            f"not {type(raw).__name__}")
+
+
+def validate_answers(model: Model, answers: object) -> dict[str, str]:
+    """The answers as a plain dict; raises `AnswerError` on the first invalid entry."""
+    if not isinstance(answers, Mapping):
+        raise AnswerError(_not_a_mapping(answers))
+    clean: dict[str, str] = {}
+    for key, value in answers.items():
+        problem = _answer_problem(model, key, value)
+        if problem:
+            raise AnswerError(problem)
+        clean[key] = value
+    return clean
+
+
+def sanitize_answers(model: Model, raw: object) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Keep the valid answers of any input; never raises.
+
+    Returns `(clean, ignored)`: `ignored` holds one `{"question", "choice", "reason"}` entry per
+    entry dropped (texts shortened), at most 50 plus one that counts the rest. Meant for answers
+    read from a URL or another untrusted place.
+    """
+    clean: dict[str, str] = {}
+    ignored: list[dict[str, str]] = []
+    try:
+        if not isinstance(raw, Mapping):
+            return clean, [{"question": "", "choice": "", "reason": _not_a_mapping(raw)}]
+        dropped = 0
+        for key, value in raw.items():
+            try:
+                problem = _answer_problem(model, key, value)
+            except Exception:  # a hostile mapping or key; drop the entry
+                problem = "unreadable entry"
+            if problem is None:
+                clean[str(key)] = str(value)
+                continue
+            dropped += 1
+            if len(ignored) < _IGNORED_LIMIT:
+                ignored.append({"question": short(key), "choice": short(value), "reason": problem})
+        if dropped > len(ignored):
+            ignored.append({"question": "", "choice": "",
+                            "reason": f"{dropped - len(ignored)} more entries ignored"})
+    except Exception:  # iterating a hostile mapping failed; keep what was read
+        ignored.append({"question": "", "choice": "", "reason": "unreadable answers"})
+    return clean, ignored
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answer on the path."""
+
+    question: Question
+    choice: Choice
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-able form."""
+        return {"question": self.question.id, "question_text": self.question.text,
+                "choice": self.choice.id, "choice_label": self.choice.label}
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """Why an option is not recommended."""
+
+    option: Option
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Changing one path answer to `to` would lead elsewhere."""
+
+    question: Question
+    from_choice: Choice
+    to_choice: Choice
+    outcome: tuple[Option, ...]
+    decided: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `recommend` returns: the recommendation and its explanation."""
+
+    model: Model
+    complete: bool
+    path: tuple[Step, ...]
+    unused: tuple[str, ...]
+    next_question: Question | None
+    remaining_max: int
+    recommendation: tuple[Option, ...]
+    tie: str | None
+    rule: Rule | None
+    trace: tuple[tuple[Step, Rule], ...]
+    why_not: tuple[WhyNot, ...]
+    what_would_change: tuple[Change, ...]
+    caveats: tuple[tuple[Option, Caveat], ...]
+    version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able data; the keys are a contract with the browser widget and the CLI."""
+        q = self.next_question
+        data: dict[str, Any] = {
+            "model": self.model.id,
+            "complete": self.complete,
+            "path": [s.to_dict() for s in self.path],
+            "unused": list(self.unused),
+            "next_question": None if q is None else {
+                "id": q.id, "text": q.text, "help": q.help,
+                "choices": [{"id": c.id, "label": c.label, "help": c.help} for c in q.choices],
+            },
+            "progress": {"answered": len(self.path), "remaining_max": self.remaining_max},
+            "recommendation": [{"id": o.id, "name": o.name, "summary": o.summary}
+                               for o in self.recommendation],
+            "tie": None if self.tie is None else {
+                "options": [o.id for o in self.recommendation], "decide": self.tie},
+            "rule": None if self.rule is None else {"id": self.rule.id,
+                                                    "because": self.rule.because},
+            "trace": [{**s.to_dict(), "rule": r.id} for s, r in self.trace],
+            "why_not": [{"option": w.option.id, "name": w.option.name,
+                         "reasons": list(w.reasons)} for w in self.why_not],
+            "what_would_change": [{
+                "question": c.question.id, "question_text": c.question.text,
+                "from": c.from_choice.id, "from_label": c.from_choice.label,
+                "to": c.to_choice.id, "to_label": c.to_choice.label,
+                "outcome": [o.id for o in c.outcome], "outcome_names": [o.name for o in c.outcome],
+                "decided": c.decided} for c in self.what_would_change],
+            "caveats": [{"option": o.id, "text": c.text} for o, c in self.caveats],
+        }
+        if self.complete:
+            data["decision_record"] = self.decision_record()
+        return data
+
+    def decision_record(self, version: str | None = None) -> str:
+        """A short Markdown decision record; `version` defaults to the one given to recommend.
+
+        Raises `AdvisorError` while the answers do not decide yet.
+        """
+        if not self.complete:
+            raise AdvisorError("no decision yet: answer the remaining questions first")
+        version = version if version is not None else self.version
+        names = " and ".join(o.name for o in self.recommendation) or "no recommendation"
+        lines = [f"# Decision: {names}", "", "## Context", "", self.model.title, ""]
+        lines += [f"- {s.question.text} {s.choice.label}" for s in self.path] or ["- (no answers)"]
+        lines += ["", "## Decision", ""]
+        if not self.recommendation:
+            lines.append("The guide has no recommendation for these answers.")
+        elif self.tie is not None:
+            lines.append("Either " + " or ".join(f"**{o.name}**" for o in self.recommendation)
+                         + f". What decides between them: {self.tie}")
+        else:
+            option = self.recommendation[0]
+            lines.append(f"We use **{option.name}**: {option.summary}")
+        lines += ["", "## Reasons", ""]
+        if self.rule is not None:
+            lines.append(f"- {self.rule.because}")
+        lines += [f"- {s.question.text} {s.choice.label}" for s, _ in self.trace]
+        if self.why_not:
+            lines += ["", "## Alternatives considered", ""]
+            lines += [f"- **{w.option.name}**: " + " ".join(w.reasons) for w in self.why_not]
+        if self.caveats:
+            lines += ["", "## Caveats", ""]
+            lines += [f"- {o.name}: {c.text}" for o, c in self.caveats]
+        lines += ["", f"Guide version: {version or 'unknown'}", ""]
+        return "\n".join(lines)
+
+
+def recommend(model: Model, answers: Mapping[str, str], *, version: str | None = None) -> Result:
+    """Walk the adaptive path through `answers` and explain where it leads.
+
+    `answers` maps question ids to choice ids; answers the path does not reach are kept and
+    reported in `unused`. The result depends only on the answers on the path. `version` (for
+    example a git commit and date) is written into the decision record. Raises `AnswerError`
+    for unknown ids or non-string entries.
+    """
+    clean = validate_answers(model, answers)
+    a = analysis(model)
+    by_index = {a.qindex[k]: v for k, v in clean.items()}
+    state, asked, next_qi = a.walk(by_index)
+    outcomes = a.outcomes(state)
+    complete = len(outcomes) == 1
+    path = tuple(Step(model.questions[qi], model.questions[qi].choice(state[qi] or ""))
+                 for qi in asked)
+    on_path = {step.question.id for step in path}
+    unused = tuple(q.id for q in model.questions if q.id in clean and q.id not in on_path)
+    deciders = a.deciders(state)
+
+    recommendation: tuple[Option, ...] = ()
+    tie = None
+    rule = None
+    trace: tuple[tuple[Step, Rule], ...] = ()
+    caveats: tuple[tuple[Option, Caveat], ...] = ()
+    if complete:
+        (option_ids, tie), = outcomes
+        recommendation = tuple(model.option(o) for o in option_ids)
+        reported = a.reported_rule(state)
+        if reported != a.none:
+            rule = model.rules[reported]
+            trace = _trace(a, path, reported, deciders)
+        caveats = tuple((o, c) for o in recommendation for c in o.caveats
+                        if not _contradicts(a, state, c.when))
+
+    return Result(
+        model=model,
+        complete=complete,
+        path=path,
+        unused=unused,
+        next_question=model.questions[next_qi] if next_qi >= 0 else None,
+        remaining_max=a.remaining(state),
+        recommendation=recommendation,
+        tie=tie,
+        rule=rule,
+        trace=trace,
+        why_not=_why_not(a, state, path, outcomes, deciders),
+        what_would_change=_what_would_change(a, state, asked, outcomes),
+        caveats=caveats,
+        version=version,
+    )
+
+
+def _contradicts(a: Analysis, state: State, when: tuple[Condition, ...]) -> bool:
+    """True when an answer in `state` is not allowed by one of the conditions `when`."""
+    for cond in when:
+        value = state[a.qindex[cond.question]]
+        if value is not None and value not in cond.choices:
+            return True
+    return False
+
+
+def _trace(a: Analysis, path: tuple[Step, ...], reported: int,
+           deciders: frozenset[int]) -> tuple[tuple[Step, Rule], ...]:
+    """The path answers the deciding rule(s) name, each with the rule that names it."""
+    rules = [reported, *sorted(r for r in deciders if r not in (reported, a.none))]
+    trace = []
+    for step in path:
+        qi = a.qindex[step.question.id]
+        for ri in rules:
+            if any(q == qi for q, _ in a.conds[ri]):
+                trace.append((step, a.model.rules[ri]))
+                break
+    return tuple(trace)
+
+
+def _labels(question: Question, choice_ids: tuple[str, ...]) -> str:
+    return " or ".join(f'"{question.choice(c).label}"' for c in choice_ids)
+
+
+def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozenset[Outcome],
+             deciders: frozenset[int]) -> tuple[WhyNot, ...]:
+    """For each option no outcome of `state` can recommend, why (see `Result.why_not`)."""
+    model = a.model
+    possible = {o for option_ids, _ in outcomes for o in option_ids}
+    result = []
+    for option in model.options:
+        if option.id in possible:
+            continue
+        reasons: list[str] = []
+        for ri, rule in enumerate(model.rules):
+            if option.id not in rule.recommend:
+                continue
+            reason = None
+            for step in path:
+                cond = next((c for c in rule.when if c.question == step.question.id), None)
+                if cond is not None and step.choice.id not in cond.choices:
+                    reason = (f'You answered "{step.question.text}": "{step.choice.label}"; '
+                              f"this fits when the answer is "
+                              f"{_labels(step.question, cond.choices)}.")
+                    break
+            if reason is None:
+                earlier = [r for r in sorted(deciders) if r < ri and r != a.none]
+                if earlier:
+                    first = model.rules[earlier[0]]
+                    reason = f"An earlier rule ({first.id}) decides first: {first.because}"
+                else:  # pragma: no cover - an excluded option's live rule always has one
+                    reason = "This rule cannot decide for these answers."
+            if reason not in reasons:
+                reasons.append(reason)
+        if not reasons:
+            reasons.append("No rule recommends this option.")
+        result.append(WhyNot(option, tuple(reasons)))
+    return tuple(result)
+
+
+def _what_would_change(a: Analysis, state: State, asked: list[int],
+                       outcomes: frozenset[Outcome]) -> tuple[Change, ...]:
+    """Each single change of a path answer that leads to different outcomes."""
+    model = a.model
+    answers = {qi: state[qi] or "" for qi in asked}
+    changes = []
+    for qi in asked:
+        question = model.questions[qi]
+        for choice in question.choices:
+            if choice.id == answers[qi]:
+                continue
+            other, _, _ = a.walk({**answers, qi: choice.id})
+            reached = a.outcomes(other)
+            if reached == outcomes:
+                continue
+            ids = {o for option_ids, _ in reached for o in option_ids}
+            changes.append(Change(question, question.choice(answers[qi]), choice,
+                                  tuple(o for o in model.options if o.id in ids),
+                                  len(reached) == 1))
+    return tuple(changes)

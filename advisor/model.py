@@ -1,0 +1,784 @@
+"""The guide model: frozen dataclasses, problems and errors, and `load_model`.
+
+`load_model` turns plain data (what a YAML or JSON reader returns) into a validated `Model`.
+It checks the structure (keys, types, ids, dates) and, when the structure is sound, every
+reference (question, choice, option, source and criterion ids). The logic of the rules is
+checked by `advisor.check`. Standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AdvisorError",
+    "AnswerError",
+    "Caveat",
+    "Choice",
+    "Condition",
+    "Criterion",
+    "Model",
+    "ModelError",
+    "Option",
+    "Problem",
+    "Question",
+    "Rule",
+    "Source",
+    "SourceRef",
+    "load_model",
+]
+
+SCHEMA_VERSION = 1
+ID_PATTERN = re.compile(r"[a-z0-9-]+")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --------------------------------------------------------------------------- problems, errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a model: where (`path`, `file`, `line`), what, and how to fix it."""
+
+    path: str
+    message: str
+    fix: str
+    severity: str = "error"
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        elif self.line:
+            parts.append(f"line {self.line}")
+        if self.path:
+            parts.append(self.path)
+        parts.append("warning: " + self.message if self.severity == "warning" else self.message)
+        text = ": ".join(parts)
+        return f"{text} (fix: {self.fix})" if self.fix else text
+
+
+class AdvisorError(Exception):
+    """Base class of every error the advisor raises on purpose."""
+
+
+class ModelError(AdvisorError):
+    """A model that cannot be used; `problems` lists every problem found, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid model")
+
+
+class AnswerError(AdvisorError):
+    """Answers that name an unknown question or choice, or that are not strings."""
+
+
+def short(value: object, limit: int = 40) -> str:
+    """A safe, short rendering of any value for messages (never raises)."""
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, bool | int | float):
+        text = repr(value)
+    else:
+        text = f"<{type(value).__name__}>"
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One possible answer to a question."""
+
+    id: str
+    label: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question the quiz may ask; `choices` in the order they are offered."""
+
+    id: str
+    text: str
+    choices: tuple[Choice, ...]
+    help: str = ""
+
+    def choice(self, choice_id: str) -> Choice:
+        """The choice with this id (KeyError if there is none)."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        raise KeyError(choice_id)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """`question` must be answered with one of `choices`."""
+
+    question: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A citation: a source id from the model's `sources`, and optionally a section."""
+
+    source: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Something the guidance is drawn from."""
+
+    id: str
+    title: str
+    author: str = ""
+    published: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A row of the comparison matrix."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A warning shown with a recommendation, unless the reader's answers contradict `when`."""
+
+    text: str
+    when: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    """Something the guide may recommend."""
+
+    id: str
+    name: str
+    summary: str
+    strengths: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+    suits: str = ""
+    avoid: tuple[str, ...] = ()
+    matrix: tuple[tuple[str, str], ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    reviewed: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An entry of the decision list: the first rule whose `when` holds decides."""
+
+    id: str
+    recommend: tuple[str, ...]
+    because: str
+    when: tuple[Condition, ...] = ()
+    decide: str | None = None
+    sources: tuple[SourceRef, ...] = ()
+    reviewed: str | None = None
+
+    @property
+    def is_tie(self) -> bool:
+        """True when the rule recommends two or more options."""
+        return len(self.recommend) > 1
+
+
+@dataclass(frozen=True)
+class Model:
+    """A validated guide model. Build it with `load_model`."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    options: tuple[Option, ...]
+    rules: tuple[Rule, ...]
+    intro: str = ""
+    sources: tuple[Source, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    schema: int = SCHEMA_VERSION
+    # Lookups and the engine's memo tables; not part of the value.
+    _index: dict[str, dict[str, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index["question"] = {q.id: q for q in self.questions}
+        self._index["option"] = {o.id: o for o in self.options}
+        self._index["rule"] = {r.id: r for r in self.rules}
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError if there is none)."""
+        q: Question = self._index["question"][question_id]
+        return q
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id (KeyError if there is none)."""
+        o: Option = self._index["option"][option_id]
+        return o
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (KeyError if there is none)."""
+        r: Rule = self._index["rule"][rule_id]
+        return r
+
+
+# --------------------------------------------------------------------------- reading plain data
+
+
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"),
+    (int, "a number"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "a mapping"),
+    (datetime.date, "a date"),
+)
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    for kind, name in _TYPE_NAMES:
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return type(value).__name__
+
+
+class _Reader:
+    """Walks plain data, collecting problems; each method returns None when a value is bad."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, path: str, message: str, fix: str, severity: str = "error") -> None:
+        self.problems.append(Problem(path, message, fix, severity))
+
+    def wrong_type(self, path: str, value: object, expected: str, example: str) -> None:
+        found = _type_name(value)
+        fix = f"write {example}"
+        if isinstance(value, bool):
+            fix += " (YAML reads unquoted yes/no/on/off as true/false: quote the value)"
+        self.error(path, f"expected {expected}, found {found}", fix)
+
+    def mapping(
+        self,
+        value: object,
+        path: str,
+        required: Mapping[str, str],
+        optional: Mapping[str, str],
+        what: str,
+    ) -> dict[str, Any] | None:
+        """Check a mapping's keys; `required`/`optional` map key -> example used in fixes."""
+        if not isinstance(value, Mapping):
+            self.wrong_type(path, value, f"a mapping ({what})", "keys like " + _keys(required))
+            return None
+        ok = True
+        allowed = list(required) + list(optional)
+        for key in value:
+            if not isinstance(key, str):
+                self.error(
+                    _join(path, str(key)),
+                    f"keys must be strings, found {_type_name(key)} {short(key)}",
+                    "allowed keys: " + ", ".join(allowed),
+                )
+                ok = False
+            elif key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.error(
+                    _join(path, key),
+                    f"unknown key '{short(key)}' in {what}",
+                    f"{hint}allowed keys: " + ", ".join(allowed),
+                )
+                ok = False
+        for key, example in required.items():
+            if key not in value:
+                self.error(path, f"missing key '{key}' in {what}", f"add {key}: {example}")
+                ok = False
+        return dict(value) if ok else None
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, example: str) -> str | None:
+        value = data.get(key)
+        if value is None and key not in data:
+            return ""
+        if not isinstance(value, str):
+            self.wrong_type(_join(path, key), value, "a string", f"{key}: {example}")
+            return None
+        if not value.strip():
+            self.error(_join(path, key), f"'{key}' is empty", f"write {key}: {example}")
+            return None
+        return value
+
+    def ident(self, data: Mapping[str, Any], path: str, what: str) -> str | None:
+        value = data.get("id")
+        if not isinstance(value, str):
+            self.wrong_type(_join(path, "id"), value, f"a {what} id (a string)", "id: my-id")
+            return None
+        if not ID_PATTERN.fullmatch(value):
+            self.error(
+                _join(path, "id"),
+                f"bad {what} id '{short(value)}': ids use only a-z, 0-9 and '-'",
+                f"write it as '{_slug(value)}'",
+            )
+            return None
+        return value
+
+    def strings(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...] | None:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.wrong_type(_join(path, key), value, "a list of strings", f"{key}: [one, two]")
+            return None
+        result = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.wrong_type(f"{path}.{key}[{i}]", item, "a string", "a short sentence")
+                return None
+            result.append(item)
+        return tuple(result)
+
+    def date(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
+        value = data.get(key)
+        if value is None and key not in data:
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        fix = f'write {key}: "YYYY-MM-DD", for example {key}: "2026-11-27"'
+        if not isinstance(value, str):
+            self.wrong_type(_join(path, key), value, "a date as a string", fix[6:])
+            return None
+        try:
+            if not DATE_PATTERN.fullmatch(value):
+                raise ValueError(value)
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(_join(path, key), f"bad date '{short(value)}': expected YYYY-MM-DD", fix)
+            return None
+        return value
+
+    def items(self, data: Mapping[str, Any], key: str, path: str, example: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.wrong_type(_join(path, key), value, "a list", example)
+            return []
+        return value
+
+    def unique(self, ids: Iterable[tuple[str | None, str]], what: str) -> None:
+        seen: dict[str, str] = {}
+        for ident, path in ids:
+            if ident is None:
+                continue
+            if ident in seen:
+                self.error(
+                    path,
+                    f"duplicate {what} id '{ident}' (also at {seen[ident]})",
+                    f"give each {what} its own id",
+                )
+            else:
+                seen[ident] = path
+
+    # ----------------------------------------------------------------- the parts of a model
+
+    def conditions(self, value: object, path: str) -> tuple[Condition, ...] | None:
+        if value is None:
+            self.wrong_type(path, value, "a mapping of question id -> choice id(s)",
+                            "when: {question-id: choice-id}, or remove 'when' for a catch-all")
+            return None
+        if not isinstance(value, Mapping):
+            self.wrong_type(path, value, "a mapping of question id -> choice id(s)",
+                            "when: {question-id: choice-id}")
+            return None
+        result = []
+        ok = True
+        for key, choices in value.items():
+            if not isinstance(key, str):
+                self.error(_join(path, str(key)),
+                           f"question ids must be strings, found {_type_name(key)} {short(key)}",
+                           "write a question id as the key")
+                ok = False
+                continue
+            here = _join(path, key)
+            if isinstance(choices, str):
+                result.append(Condition(key, (choices,)))
+                continue
+            if not isinstance(choices, list) or not choices:
+                self.wrong_type(here, choices, "a choice id or a non-empty list of choice ids",
+                                f"{key}: choice-id, or {key}: [choice-a, choice-b]")
+                ok = False
+                continue
+            bad = [i for i, c in enumerate(choices) if not isinstance(c, str)]
+            if bad:
+                self.wrong_type(f"{here}[{bad[0]}]", choices[bad[0]], "a choice id (a string)",
+                                "the id of one of the question's choices")
+                ok = False
+                continue
+            dupes = sorted({c for c in choices if choices.count(c) > 1})
+            if dupes:
+                self.error(here, f"choice '{dupes[0]}' is listed twice",
+                           "list each choice once")
+                ok = False
+                continue
+            result.append(Condition(key, tuple(choices)))
+        return tuple(result) if ok else None
+
+    def source_refs(self, data: Mapping[str, Any], path: str) -> tuple[SourceRef, ...] | None:
+        refs = []
+        ok = True
+        for i, item in enumerate(self.items(data, "sources", path, "sources: [{source: id}]")):
+            here = f"{path}.sources[{i}]"
+            m = self.mapping(item, here, {"source": "a source id"},
+                             {"section": "the section cited"}, "a source reference")
+            if m is None:
+                ok = False
+                continue
+            source = m["source"]
+            section = self.text(m, "section", here, "the section cited")
+            if not isinstance(source, str):
+                self.wrong_type(f"{here}.source", source, "a source id (a string)",
+                                "source: an id from the model's sources")
+                ok = False
+            elif section is None:
+                ok = False
+            else:
+                refs.append(SourceRef(source, section))
+        if not isinstance(data.get("sources", []), list):
+            return None
+        return tuple(refs) if ok else None
+
+    def source(self, ident: object, value: object, path: str) -> Source | None:
+        m = self.mapping(value, path, {"title": "the title of the source"},
+                         {"author": "who wrote it", "published": '"YYYY-MM-DD"',
+                          "url": "https://..."}, "a source")
+        if m is None:
+            return None
+        if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
+            self.error(path, f"bad source id '{short(ident)}': ids use only a-z, 0-9 and '-'",
+                       f"rename it to '{_slug(str(ident))}'")
+            return None
+        title = self.text(m, "title", path, "the title of the source")
+        author = self.text(m, "author", path, "who wrote it")
+        url = self.text(m, "url", path, "https://...")
+        published = self.date(m, "published", path)
+        if title is None or author is None or url is None:
+            return None
+        if "published" in m and published is None:
+            return None
+        return Source(ident, title, author, published, url)
+
+    def choice(self, value: object, path: str) -> Choice | None:
+        m = self.mapping(value, path, {"id": "a choice id", "label": "the text shown"},
+                         {"help": "a short help text"}, "a choice")
+        if m is None:
+            return None
+        ident = self.ident(m, path, "choice")
+        label = self.text(m, "label", path, "the text shown to the reader")
+        help_ = self.text(m, "help", path, "a short help text")
+        if ident is None or label is None or help_ is None:
+            return None
+        return Choice(ident, label, help_)
+
+    def question(self, value: object, path: str) -> Question | None:
+        m = self.mapping(value, path,
+                         {"id": "a question id", "text": "the question", "choices": "[...]"},
+                         {"help": "a short help text"}, "a question")
+        if m is None:
+            return None
+        ident = self.ident(m, path, "question")
+        text = self.text(m, "text", path, "the question asked")
+        help_ = self.text(m, "help", path, "a short help text")
+        raw = m["choices"]
+        if not isinstance(raw, list):
+            self.wrong_type(f"{path}.choices", raw, "a list of choices",
+                            "choices: [{id: ..., label: ...}, ...]")
+            return None
+        choices = [self.choice(c, f"{path}.choices[{i}]") for i, c in enumerate(raw)]
+        self.unique(((c.id if c else None, f"{path}.choices[{i}].id")
+                     for i, c in enumerate(choices)), "choice")
+        if len(raw) < 2:
+            self.error(f"{path}.choices", f"a question needs two or more choices, found {len(raw)}",
+                       "add choices, or remove the question")
+            return None
+        if ident is None or text is None or help_ is None or None in choices:
+            return None
+        return Question(ident, text, tuple(c for c in choices if c), help_)
+
+    def caveat(self, value: object, path: str) -> Caveat | None:
+        m = self.mapping(value, path, {"text": "the caveat"},
+                         {"when": "{question-id: choice-id}"}, "a caveat")
+        if m is None:
+            return None
+        text = self.text(m, "text", path, "the caveat shown with the recommendation")
+        when = self.conditions(m["when"], f"{path}.when") if "when" in m else ()
+        if text is None or when is None:
+            return None
+        return Caveat(text, when)
+
+    def option(self, value: object, path: str) -> Option | None:
+        m = self.mapping(
+            value, path, {"id": "an option id", "name": "its name", "summary": "one sentence"},
+            {"strengths": "[...]", "caveats": "[{text: ...}]", "suits": "who it suits",
+             "avoid": "[...]", "matrix": "{criterion-id: text}", "sources": "[{source: id}]",
+             "reviewed": '"YYYY-MM-DD"'},
+            "an option")
+        if m is None:
+            return None
+        ident = self.ident(m, path, "option")
+        name = self.text(m, "name", path, "the name of the option")
+        summary = self.text(m, "summary", path, "one sentence")
+        suits = self.text(m, "suits", path, "who it suits")
+        strengths = self.strings(m, "strengths", path)
+        avoid = self.strings(m, "avoid", path)
+        caveats = [self.caveat(c, f"{path}.caveats[{i}]")
+                   for i, c in enumerate(self.items(m, "caveats", path, "caveats: [{text: ...}]"))]
+        matrix = self._matrix(m, path)
+        sources = self.source_refs(m, path)
+        reviewed = self.date(m, "reviewed", path)
+        if (ident is None or name is None or summary is None or suits is None
+                or strengths is None or avoid is None or matrix is None or sources is None):
+            return None
+        if (None in caveats or ("reviewed" in m and reviewed is None)
+                or not isinstance(m.get("caveats", []), list)):
+            return None
+        return Option(ident, name, summary, strengths, tuple(c for c in caveats if c), suits,
+                      avoid, matrix, sources, reviewed)
+
+    def _matrix(self, m: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...] | None:
+        value = m.get("matrix", {})
+        if not isinstance(value, Mapping):
+            self.wrong_type(f"{path}.matrix", value, "a mapping of criterion id -> text",
+                            "matrix: {criterion-id: short text}")
+            return None
+        cells = []
+        for key, text in value.items():
+            if not isinstance(key, str) or not isinstance(text, str):
+                self.wrong_type(_join(f"{path}.matrix", str(key)), text if isinstance(key, str)
+                                else key, "a criterion id mapped to a string",
+                                "criterion-id: short text")
+                return None
+            cells.append((key, text))
+        return tuple(cells)
+
+    def rule(self, value: object, path: str) -> Rule | None:
+        m = self.mapping(
+            value, path,
+            {"id": "a rule id", "recommend": "an option id", "because": "the reason shown"},
+            {"when": "{question-id: choice-id}", "decide": "what decides a tie",
+             "sources": "[{source: id}]", "reviewed": '"YYYY-MM-DD"'},
+            "a rule")
+        if m is None:
+            return None
+        ident = self.ident(m, path, "rule")
+        because = self.text(m, "because", path, "the reason shown when this rule decides")
+        decide = self.text(m, "decide", path, "what decides between the tied options")
+        when = self.conditions(m["when"], f"{path}.when") if "when" in m else ()
+        recommend = self._recommend(m["recommend"], f"{path}.recommend")
+        sources = self.source_refs(m, path)
+        reviewed = self.date(m, "reviewed", path)
+        if recommend is not None and len(recommend) > 1 and "decide" not in m:
+            self.error(path, "a tie (recommend lists several options) needs 'decide'",
+                       "add decide: what decides between the tied options")
+            return None
+        if recommend is not None and len(recommend) == 1 and "decide" in m:
+            self.error(f"{path}.decide", "'decide' is only for ties (recommend lists one option)",
+                       "remove 'decide', or recommend a list of two or more options")
+            return None
+        if (ident is None or because is None or decide is None or when is None
+                or recommend is None or sources is None):
+            return None
+        if "reviewed" in m and reviewed is None:
+            return None
+        return Rule(ident, recommend, because, when, decide or None, sources, reviewed)
+
+    def _recommend(self, value: object, path: str) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            return (value,)
+        example = "recommend: option-id, or recommend: [option-a, option-b] for a tie"
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.wrong_type(path, value, "an option id or a list of option ids", example)
+            return None
+        if len(value) < 2:
+            self.error(path, f"a list needs two or more option ids (a tie), found {len(value)}",
+                       "write a single option id as a string: recommend: option-id")
+            return None
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        if dupes:
+            self.error(path, f"option '{dupes[0]}' is listed twice", "list each option once")
+            return None
+        return tuple(value)
+
+    # ----------------------------------------------------------------- the whole model
+
+    def model(self, data: object) -> Model | None:
+        m = self.mapping(
+            data, "",
+            {"schema": str(SCHEMA_VERSION), "id": "the model id", "title": "the title",
+             "questions": "[...]", "options": "[...]", "rules": "[...]"},
+            {"intro": "one paragraph", "sources": "{id: {title: ...}}",
+             "criteria": "[{id: ..., label: ...}]"},
+            "the model")
+        if m is None:
+            return None
+        if m["schema"] != SCHEMA_VERSION or isinstance(m["schema"], bool):
+            self.error("schema", f"unsupported schema {short(m['schema'])}; this advisor reads "
+                       f"schema {SCHEMA_VERSION}", f"write schema: {SCHEMA_VERSION}")
+        ident = self.ident(m, "", "model")
+        title = self.text(m, "title", "", "the title of the guide")
+        intro = self.text(m, "intro", "", "one paragraph shown above the quiz")
+
+        raw_sources = m.get("sources", {})
+        sources: list[Source | None] = []
+        if isinstance(raw_sources, Mapping):
+            sources = [self.source(k, v, f"sources.{k}") for k, v in raw_sources.items()]
+        else:
+            self.wrong_type("sources", raw_sources, "a mapping of source id -> source",
+                            "sources: {article: {title: ...}}")
+            sources = [None]
+
+        criteria: list[Criterion | None] = []
+        for i, c in enumerate(self.items(m, "criteria", "", "criteria: [{id: ..., label: ...}]")):
+            cm = self.mapping(c, f"criteria[{i}]", {"id": "a criterion id", "label": "its label"},
+                              {}, "a criterion")
+            cid = self.ident(cm, f"criteria[{i}]", "criterion") if cm is not None else None
+            label = self.text(cm, "label", f"criteria[{i}]", "the row label") if cm else None
+            criteria.append(Criterion(cid, label) if cid and label else None)
+        self.unique(((c.id if c else None, f"criteria[{i}].id") for i, c in enumerate(criteria)),
+                    "criterion")
+
+        parts: dict[str, list[Any]] = {}
+        for key, reader in (("questions", self.question), ("options", self.option),
+                            ("rules", self.rule)):
+            raw = self.items(m, key, "", f"{key}: [...]")
+            if isinstance(m[key], list) and not raw:
+                self.error(key, f"'{key}' is empty", f"add at least one entry to {key}")
+            parts[key] = [reader(v, f"{key}[{i}]") for i, v in enumerate(raw)]
+            self.unique(((p.id if p else None, f"{key}[{i}].id")
+                         for i, p in enumerate(parts[key])), key[:-1])
+            if not isinstance(m[key], list):
+                parts[key].append(None)
+
+        if self.problems or ident is None or title is None or intro is None:
+            return None
+        return Model(
+            id=ident, title=title, intro=intro,
+            sources=tuple(s for s in sources if s), criteria=tuple(c for c in criteria if c),
+            questions=tuple(parts["questions"]), options=tuple(parts["options"]),
+            rules=tuple(parts["rules"]), schema=SCHEMA_VERSION,
+        )
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _keys(keys: Iterable[str]) -> str:
+    return ", ".join(keys)
+
+
+def _slug(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+    return slug or "my-id"
+
+
+# --------------------------------------------------------------------------- references
+
+
+def reference_problems(model: Model) -> list[Problem]:
+    """Every id a model names that does not exist (questions, choices, options, sources...)."""
+    problems: list[Problem] = []
+    questions = {q.id: q for q in model.questions}
+    options = [o.id for o in model.options]
+    sources = [s.id for s in model.sources]
+    criteria = [c.id for c in model.criteria]
+
+    def conditions(conds: tuple[Condition, ...], path: str) -> None:
+        for cond in conds:
+            here = f"{path}.{cond.question}"
+            question = questions.get(cond.question)
+            if question is None:
+                problems.append(Problem(here, f"unknown question '{cond.question}'",
+                                        "use one of: " + ", ".join(questions)))
+                continue
+            valid = [c.id for c in question.choices]
+            for i, choice in enumerate(cond.choices):
+                if choice not in valid:
+                    where = here if len(cond.choices) == 1 else f"{here}[{i}]"
+                    problems.append(Problem(
+                        where, f"unknown choice '{choice}' for question '{question.id}'",
+                        "use one of: " + ", ".join(valid)))
+
+    def refs(items: tuple[SourceRef, ...], path: str) -> None:
+        for i, ref in enumerate(items):
+            if ref.source not in sources:
+                fix = ("use one of: " + ", ".join(sources)) if sources else (
+                    f"add '{ref.source}' under the model's sources")
+                problems.append(Problem(f"{path}.sources[{i}].source",
+                                        f"unknown source '{ref.source}'", fix))
+
+    for i, option in enumerate(model.options):
+        for j, caveat in enumerate(option.caveats):
+            conditions(caveat.when, f"options[{i}].caveats[{j}].when")
+        for key, _ in option.matrix:
+            if key not in criteria:
+                fix = ("use one of: " + ", ".join(criteria)) if criteria else (
+                    "add the criterion under the model's criteria")
+                problems.append(Problem(f"options[{i}].matrix.{key}",
+                                        f"unknown criterion '{key}'", fix))
+        cells = {key for key, _ in option.matrix}
+        missing = [c for c in criteria if c not in cells]
+        if missing:
+            problems.append(Problem(
+                f"options[{i}].matrix", f"no cell for criteria {', '.join(missing)}",
+                "add one cell per criterion id to matrix", "warning"))
+        refs(option.sources, f"options[{i}]")
+    for i, rule in enumerate(model.rules):
+        conditions(rule.when, f"rules[{i}].when")
+        for j, option_id in enumerate(rule.recommend):
+            if option_id not in options:
+                where = f"rules[{i}].recommend" + (f"[{j}]" if rule.is_tie else "")
+                problems.append(Problem(where, f"unknown option '{option_id}'",
+                                        "use one of: " + ", ".join(options)))
+        refs(rule.sources, f"rules[{i}]")
+    return problems
+
+
+def read_model(data: object) -> tuple[Model | None, list[Problem]]:
+    """Structure then references: the model (None if any error) and every problem found."""
+    reader = _Reader()
+    model = reader.model(data)
+    problems = reader.problems
+    if model is not None:
+        problems = problems + reference_problems(model)
+    if any(p.severity == "error" for p in problems):
+        model = None
+    return model, problems
+
+
+def load_model(data: Mapping[str, Any]) -> Model:
+    """Build a validated `Model` from plain data (as read from YAML or JSON).
+
+    Raises `ModelError` listing every structural and reference problem at once. Warnings
+    (such as a missing matrix cell) do not stop loading; `check` reports them.
+    """
+    model, problems = read_model(data)
+    if model is None:
+        raise ModelError([p for p in problems if p.severity == "error"])
+    return model

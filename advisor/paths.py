@@ -1,0 +1,56 @@
+"""Every answer path the adaptive quiz can take (for `check` and the generated pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from advisor.engine import Analysis, State, analysis
+from advisor.model import Model
+
+__all__ = ["AnswerPath", "enumerate_paths"]
+
+
+@dataclass(frozen=True)
+class AnswerPath:
+    """One complete path: the answers in asking order, where they lead and which rule says so.
+
+    `outcome` is empty and `rule` None when no rule matches (a broken model); `decide` holds
+    the tie text when `outcome` is a tie.
+    """
+
+    steps: tuple[tuple[str, str], ...]
+    outcome: tuple[str, ...]
+    rule: str | None
+    decide: str | None = None
+
+
+def walk_tree(a: Analysis) -> Iterator[tuple[State, tuple[int, ...], int]]:
+    """Depth first, choices in model order: (state, asked question indexes, next or -1)."""
+    stack: list[tuple[State, tuple[int, ...]]] = [(a.empty, ())]
+    while stack:
+        state, asked = stack.pop()
+        if a.complete(state):
+            yield state, asked, -1
+            continue
+        qi = a.next_question(state)
+        yield state, asked, qi
+        stack.extend((a.with_answer(state, qi, c), (*asked, qi)) for c in reversed(a.choices[qi]))
+
+
+def enumerate_paths(model: Model) -> list[AnswerPath]:
+    """Every reachable adaptive path, depth first with choices in model order."""
+    a = analysis(model)
+    paths = []
+    for state, asked, qi in walk_tree(a):
+        if qi >= 0:
+            continue
+        (option_ids, decide), = a.outcomes(state)
+        ri = a.reported_rule(state)
+        paths.append(AnswerPath(
+            steps=tuple((model.questions[q].id, state[q] or "") for q in asked),
+            outcome=option_ids,
+            rule=None if ri == a.none else model.rules[ri].id,
+            decide=decide,
+        ))
+    return paths

@@ -1,0 +1,154 @@
+"""Reading a model file: YAML in, plain data plus the line of every YAML path out.
+
+This is the only engine-side module that uses PyYAML, imported when a file is read, so the rest
+of the package runs without it (in Pyodide the browser gets JSON). The loader is strict:
+
+- duplicate keys, merge keys (`<<`) and non-scalar keys are refused;
+- YAML 1.2 booleans only: `yes`, `no`, `on`, `off` stay strings (choice ids like `yes` work);
+- dates stay strings (`reviewed: 2026-11-27` reads as "2026-11-27");
+- files over 1 MiB, empty files, bytes that are not UTF-8 and a top level that is not a mapping
+  are refused.
+
+Every refusal is a `ModelError` whose problem names the file, the line, the column and a fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from advisor.check import check
+from advisor.model import Model, ModelError, Problem, load_model
+
+__all__ = ["MAX_BYTES", "load_model_file", "read_model_file"]
+
+MAX_BYTES = 1024 * 1024
+_MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+def _fail(file: str, message: str, fix: str, line: int | None = None) -> ModelError:
+    return ModelError([Problem("", message, fix, file=file, line=line)])
+
+
+def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Read a YAML model: `(data, lines)`, `lines` mapping YAML paths to 1-based lines.
+
+    YAML paths look like `rules[3].when.owner`; the top level is `""`. Raises `ModelError` for
+    a file that cannot be read as a model (see the module docstring), `OSError` if it cannot
+    be opened.
+    """
+    yaml: Any = importlib.import_module("yaml")  # lazily: the engine runs without PyYAML
+    file = str(path)
+    raw = Path(path).read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise _fail(file, f"the file is {len(raw)} bytes; models are limited to {MAX_BYTES} "
+                    "bytes (1 MiB)", "split the guide into several models")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise _fail(file, f"not UTF-8: byte 0x{raw[err.start]:02x} at column {column} "
+                    "cannot be decoded", "save the file as UTF-8", line) from None
+
+    loader = _loader_class(yaml)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _fail(file, "the file is empty",
+                        "write a model: see docs/authoring.md for the format", 1)
+        if not isinstance(node, yaml.MappingNode):
+            found = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            raise _fail(file, "the top level must be a mapping (schema:, id:, questions: ...), "
+                        f"found {found}", "start the file with 'schema: 1' and the other keys",
+                        node.start_mark.line + 1)
+        builder = _Builder(yaml, loader, file)
+        data = builder.build(node, "")
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" at column {mark.column + 1}" if mark else ""
+        problem = err.problem or err.context or "invalid YAML"
+        raise _fail(file, f"YAML syntax error{where}: {problem}",
+                    "fix the YAML syntax (indentation, quotes, ':' after keys)",
+                    mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as err:
+        raise _fail(file, f"YAML error: {err}", "fix the YAML syntax") from None
+    finally:
+        loader.dispose()
+    return data, builder.lines
+
+
+def load_model_file(path: str | os.PathLike[str]) -> Model:
+    """Read and load a model file; `ModelError` problems carry the file and line."""
+    data, lines = read_model_file(path)
+    problems = [p for p in check(data, file=str(path), lines=lines) if p.severity == "error"]
+    if problems:
+        raise ModelError(problems)
+    return load_model(data)
+
+
+def _loader_class(yaml: Any) -> Any:
+    """A SafeLoader with YAML 1.2 booleans and no timestamps (dates stay strings)."""
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]
+        pass
+
+    resolvers = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [(tag, regexp) for tag, regexp in entries
+                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+        if kept:
+            resolvers[first] = kept
+    Loader.yaml_implicit_resolvers = resolvers
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+    return Loader
+
+
+class _Builder:
+    """Turns a node tree into plain data, recording lines and refusing duplicate keys."""
+
+    def __init__(self, yaml: Any, loader: Any, file: str) -> None:
+        self.yaml = yaml
+        self.loader = loader
+        self.file = file
+        self.lines: dict[str, int] = {}
+        self.nodes = 0
+
+    def fail(self, node: Any, message: str, fix: str) -> ModelError:
+        mark = node.start_mark
+        return _fail(self.file, f"{message} (column {mark.column + 1})", fix, mark.line + 1)
+
+    def build(self, node: Any, path: str) -> Any:
+        self.nodes += 1
+        if self.nodes > _MAX_NODES:
+            raise self.fail(node, "the file expands to too many values (aliases?)",
+                            "write the model without repeated aliases")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        yaml = self.yaml
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            first_line: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self.fail(key_node, "merge keys (<<) are not supported",
+                                    "write the keys out in full")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, "a key must be a plain value, not a list or mapping",
+                                    "write a simple key such as an id")
+                key = self.loader.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in result:
+                    raise self.fail(key_node, f"duplicate key '{key}' (first at line "
+                                    f"{first_line[key]})", "remove one of the two keys")
+                first_line[key] = line
+                child = f"{path}.{key}" if path else str(key)
+                self.lines.setdefault(child, line)
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)

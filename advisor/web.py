@@ -1,0 +1,101 @@
+"""The one entry point the browser's Web Worker calls: JSON request in, JSON reply out.
+
+Requests::
+
+    {"op": "load", "model": {...model data...}, "version": "abc1234 2026-11-27" | null}
+      -> {"ok": true, "model": id, "runtime": {"version": sys.version, "platform": sys.platform}}
+    {"op": "recommend", "model": id, "answers": {...}, "lenient": true | false}
+      -> {"ok": true, "result": {...Result.to_dict()...}, "ignored": [{question, choice, reason}]}
+
+Any failure -> {"ok": false, "error": {"type": ..., "message": ...}}; no exception escapes and
+no traceback is ever sent. With `"lenient": true` invalid answers (for example from a URL) are
+dropped and listed in `ignored`; otherwise they fail with an `AnswerError`. Loaded models stay
+in memory, keyed by id, with the version that goes into their decision records.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from advisor.engine import recommend, sanitize_answers, validate_answers
+from advisor.model import AdvisorError, Model, load_model, short
+
+__all__ = ["handle"]
+
+_MODELS: dict[str, tuple[Model, str | None]] = {}
+_MESSAGE_LIMIT = 4000
+
+
+class RequestError(AdvisorError):
+    """A request that is not valid JSON or lacks what its op needs."""
+
+
+def handle(request_json: str) -> str:
+    """Answer one JSON request with one JSON reply (see the module docstring); never raises."""
+    try:
+        reply = _dispatch(request_json)
+    except AdvisorError as err:
+        reply = _error(type(err).__name__, str(err))
+    except Exception as err:  # a bug: report it without a traceback
+        reply = _error("InternalError", f"{type(err).__name__}: {err}")
+    try:
+        return json.dumps(reply, ensure_ascii=False)
+    except Exception as err:  # pragma: no cover - replies are built from plain data
+        return json.dumps(_error("InternalError", f"cannot encode reply: {type(err).__name__}"))
+
+
+def _error(kind: str, message: str) -> dict[str, Any]:
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 1] + "…"
+    return {"ok": False, "error": {"type": kind, "message": message}}
+
+
+def _dispatch(request_json: object) -> dict[str, Any]:
+    if not isinstance(request_json, str):
+        raise RequestError(f"a request must be a JSON string, not {type(request_json).__name__}")
+    try:
+        request = json.loads(request_json)
+    except (ValueError, RecursionError) as err:
+        raise RequestError(f"the request is not valid JSON: {short(str(err), 120)}") from None
+    if not isinstance(request, dict):
+        raise RequestError("a request must be a JSON object with an 'op'")
+    op = request.get("op")
+    if op == "load":
+        return _load(request)
+    if op == "recommend":
+        return _recommend(request)
+    raise RequestError(f"unknown op '{short(op)}'; valid ops: load, recommend")
+
+
+def _load(request: dict[str, Any]) -> dict[str, Any]:
+    data = request.get("model")
+    version = request.get("version")
+    if not isinstance(data, dict):
+        raise RequestError("'load' needs 'model': the model data as a JSON object")
+    if version is not None and not isinstance(version, str):
+        raise RequestError("'version' must be a string or null")
+    model = load_model(data)
+    recommend(model, {})  # builds the memo tables now, so the reader's first click is fast
+    _MODELS[model.id] = (model, version)
+    return {"ok": True, "model": model.id,
+            "runtime": {"version": sys.version, "platform": sys.platform}}
+
+
+def _recommend(request: dict[str, Any]) -> dict[str, Any]:
+    model_id = request.get("model")
+    loaded = _MODELS.get(model_id) if isinstance(model_id, str) else None
+    if loaded is None:
+        raise RequestError(f"model '{short(model_id)}' is not loaded; send a 'load' request first")
+    model, version = loaded
+    lenient = request.get("lenient", False)
+    if not isinstance(lenient, bool):
+        raise RequestError("'lenient' must be true or false")
+    raw = request.get("answers", {})
+    if lenient:
+        answers, ignored = sanitize_answers(model, raw)
+    else:
+        answers, ignored = validate_answers(model, raw), []
+    result = recommend(model, answers, version=version)
+    return {"ok": True, "result": result.to_dict(), "ignored": ignored}
