@@ -41,6 +41,7 @@ def check(
 
     `file` and `lines` (YAML path -> line, from `advisor.source.read_model_file`) fill in where
     each problem is; a problem without its own line gets the line of its nearest parent.
+    Problems come sorted by line.
     """
     if isinstance(data_or_model, Model):
         model: Model | None = data_or_model
@@ -49,7 +50,8 @@ def check(
         model, problems = read_model(data_or_model)
     if model is not None:
         problems += logic_problems(model)
-    return [_locate(p, file, lines or {}) for p in problems]
+    located = [_locate(p, file, lines or {}) for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)  # stable: same line keeps its order
 
 
 def _locate(problem: Problem, file: str | None, lines: Mapping[str, int]) -> Problem:

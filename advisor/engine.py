@@ -402,7 +402,7 @@ class Result:
         version = version if version is not None else self.version
         names = " and ".join(o.name for o in self.recommendation) or "no recommendation"
         lines = [f"# Decision: {names}", "", "## Context", "", self.model.title, ""]
-        lines += [f"- {s.question.text} {s.choice.label}" for s in self.path] or ["- (no answers)"]
+        lines += [f"- {s.question.text} — {s.choice.label}" for s in self.path] or ["- none"]
         lines += ["", "## Decision", ""]
         if not self.recommendation:
             lines.append("The guide has no recommendation for these answers.")
@@ -412,10 +412,11 @@ class Result:
         else:
             option = self.recommendation[0]
             lines.append(f"We use **{option.name}**: {option.summary}")
-        lines += ["", "## Reasons", ""]
         if self.rule is not None:
-            lines.append(f"- {self.rule.because}")
-        lines += [f"- {s.question.text} {s.choice.label}" for s, _ in self.trace]
+            lines += ["", "## Reasons", "", self.rule.because]
+        if self.trace:
+            lines += ["", "Answers that decided it:", ""]
+            lines += [f"- {s.question.text} — {s.choice.label}" for s, _ in self.trace]
         if self.why_not:
             lines += ["", "## Alternatives considered", ""]
             lines += [f"- **{w.option.name}**: " + " ".join(w.reasons) for w in self.why_not]

@@ -288,11 +288,14 @@ class _Reader:
         optional: Mapping[str, str],
         what: str,
     ) -> dict[str, Any] | None:
-        """Check a mapping's keys; `required`/`optional` map key -> example used in fixes."""
+        """Check a mapping's keys; `required` maps each key to what it holds (used in fixes).
+
+        Returns the mapping even when keys are missing or unknown (those are reported), so the
+        caller goes on to report problems inside it; None when it is not a mapping at all.
+        """
         if not isinstance(value, Mapping):
             self.wrong_type(path, value, f"a mapping ({what})", "keys like " + _keys(required))
             return None
-        ok = True
         allowed = list(required) + list(optional)
         for key in value:
             if not isinstance(key, str):
@@ -301,7 +304,6 @@ class _Reader:
                     f"keys must be strings, found {_type_name(key)} {short(key)}",
                     "allowed keys: " + ", ".join(allowed),
                 )
-                ok = False
             elif key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
@@ -310,12 +312,10 @@ class _Reader:
                     f"unknown key '{short(key)}' in {what}",
                     f"{hint}allowed keys: " + ", ".join(allowed),
                 )
-                ok = False
-        for key, example in required.items():
+        for key, holds in required.items():
             if key not in value:
-                self.error(path, f"missing key '{key}' in {what}", f"add {key}: {example}")
-                ok = False
-        return dict(value) if ok else None
+                self.error(path, f"missing key '{key}' in {what}", f"add '{key}:' with {holds}")
+        return dict(value)
 
     def text(self, data: Mapping[str, Any], key: str, path: str, example: str) -> str | None:
         value = data.get(key)
@@ -330,6 +330,8 @@ class _Reader:
         return value
 
     def ident(self, data: Mapping[str, Any], path: str, what: str) -> str | None:
+        if "id" not in data:
+            return None  # reported as a missing key
         value = data.get("id")
         if not isinstance(value, str):
             self.wrong_type(_join(path, "id"), value, f"a {what} id (a string)", "id: my-id")
@@ -445,9 +447,9 @@ class _Reader:
         ok = True
         for i, item in enumerate(self.items(data, "sources", path, "sources: [{source: id}]")):
             here = f"{path}.sources[{i}]"
-            m = self.mapping(item, here, {"source": "a source id"},
+            m = self.mapping(item, here, {"source": "the id of one of the model's sources"},
                              {"section": "the section cited"}, "a source reference")
-            if m is None:
+            if m is None or "source" not in m:
                 ok = False
                 continue
             source = m["source"]
@@ -485,7 +487,8 @@ class _Reader:
         return Source(ident, title, author, published, url)
 
     def choice(self, value: object, path: str) -> Choice | None:
-        m = self.mapping(value, path, {"id": "a choice id", "label": "the text shown"},
+        m = self.mapping(value, path, {"id": "an id of a-z, 0-9 and '-'",
+                                       "label": "the text shown to the reader"},
                          {"help": "a short help text"}, "a choice")
         if m is None:
             return None
@@ -498,13 +501,16 @@ class _Reader:
 
     def question(self, value: object, path: str) -> Question | None:
         m = self.mapping(value, path,
-                         {"id": "a question id", "text": "the question", "choices": "[...]"},
+                         {"id": "an id of a-z, 0-9 and '-'", "text": "the question asked",
+                          "choices": "two or more choices: [{id: ..., label: ...}, ...]"},
                          {"help": "a short help text"}, "a question")
         if m is None:
             return None
         ident = self.ident(m, path, "question")
         text = self.text(m, "text", path, "the question asked")
         help_ = self.text(m, "help", path, "a short help text")
+        if "choices" not in m:
+            return None
         raw = m["choices"]
         if not isinstance(raw, list):
             self.wrong_type(f"{path}.choices", raw, "a list of choices",
@@ -522,7 +528,7 @@ class _Reader:
         return Question(ident, text, tuple(c for c in choices if c), help_)
 
     def caveat(self, value: object, path: str) -> Caveat | None:
-        m = self.mapping(value, path, {"text": "the caveat"},
+        m = self.mapping(value, path, {"text": "the caveat shown with the recommendation"},
                          {"when": "{question-id: choice-id}"}, "a caveat")
         if m is None:
             return None
@@ -534,7 +540,8 @@ class _Reader:
 
     def option(self, value: object, path: str) -> Option | None:
         m = self.mapping(
-            value, path, {"id": "an option id", "name": "its name", "summary": "one sentence"},
+            value, path, {"id": "an id of a-z, 0-9 and '-'", "name": "the option's name",
+                          "summary": "one sentence"},
             {"strengths": "[...]", "caveats": "[{text: ...}]", "suits": "who it suits",
              "avoid": "[...]", "matrix": "{criterion-id: text}", "sources": "[{source: id}]",
              "reviewed": '"YYYY-MM-DD"'},
@@ -580,7 +587,9 @@ class _Reader:
     def rule(self, value: object, path: str) -> Rule | None:
         m = self.mapping(
             value, path,
-            {"id": "a rule id", "recommend": "an option id", "because": "the reason shown"},
+            {"id": "an id of a-z, 0-9 and '-'",
+             "recommend": "an option id, or a list of two or more for a tie",
+             "because": "the reason shown to the reader when this rule decides"},
             {"when": "{question-id: choice-id}", "decide": "what decides a tie",
              "sources": "[{source: id}]", "reviewed": '"YYYY-MM-DD"'},
             "a rule")
@@ -590,7 +599,8 @@ class _Reader:
         because = self.text(m, "because", path, "the reason shown when this rule decides")
         decide = self.text(m, "decide", path, "what decides between the tied options")
         when = self.conditions(m["when"], f"{path}.when") if "when" in m else ()
-        recommend = self._recommend(m["recommend"], f"{path}.recommend")
+        recommend = (self._recommend(m["recommend"], f"{path}.recommend")
+                     if "recommend" in m else None)
         sources = self.source_refs(m, path)
         reviewed = self.date(m, "reviewed", path)
         if recommend is not None and len(recommend) > 1 and "decide" not in m:
@@ -630,14 +640,16 @@ class _Reader:
     def model(self, data: object) -> Model | None:
         m = self.mapping(
             data, "",
-            {"schema": str(SCHEMA_VERSION), "id": "the model id", "title": "the title",
-             "questions": "[...]", "options": "[...]", "rules": "[...]"},
+            {"schema": f"the format version, {SCHEMA_VERSION}",
+             "id": "the model's id, of a-z, 0-9 and '-'", "title": "the title of the guide",
+             "questions": "the list of questions", "options": "the list of options",
+             "rules": "the ordered list of rules"},
             {"intro": "one paragraph", "sources": "{id: {title: ...}}",
              "criteria": "[{id: ..., label: ...}]"},
             "the model")
         if m is None:
             return None
-        if m["schema"] != SCHEMA_VERSION or isinstance(m["schema"], bool):
+        if "schema" in m and (m["schema"] != SCHEMA_VERSION or isinstance(m["schema"], bool)):
             self.error("schema", f"unsupported schema {short(m['schema'])}; this advisor reads "
                        f"schema {SCHEMA_VERSION}", f"write schema: {SCHEMA_VERSION}")
         ident = self.ident(m, "", "model")
@@ -667,13 +679,11 @@ class _Reader:
         for key, reader in (("questions", self.question), ("options", self.option),
                             ("rules", self.rule)):
             raw = self.items(m, key, "", f"{key}: [...]")
-            if isinstance(m[key], list) and not raw:
+            if isinstance(m.get(key), list) and not raw:
                 self.error(key, f"'{key}' is empty", f"add at least one entry to {key}")
             parts[key] = [reader(v, f"{key}[{i}]") for i, v in enumerate(raw)]
             self.unique(((p.id if p else None, f"{key}[{i}].id")
                          for i, p in enumerate(parts[key])), key[:-1])
-            if not isinstance(m[key], list):
-                parts[key].append(None)
 
         if self.problems or ident is None or title is None or intro is None:
             return None

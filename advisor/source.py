@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.check import check
-from advisor.model import Model, ModelError, Problem, load_model
+from advisor.model import Model, ModelError, Problem, load_model, short
 
 __all__ = ["MAX_BYTES", "load_model_file", "read_model_file"]
 
@@ -71,9 +71,13 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" at column {mark.column + 1}" if mark else ""
-        problem = err.problem or err.context or "invalid YAML"
-        raise _fail(file, f"YAML syntax error{where}: {problem}",
-                    "fix the YAML syntax (indentation, quotes, ':' after keys)",
+        message = f"YAML syntax error{where}: {err.problem or err.context or 'invalid YAML'}"
+        if err.problem and err.context:
+            context = err.context_mark
+            message += f" ({err.context}" + (
+                f" at line {context.line + 1}, column {context.column + 1})" if context else ")")
+        raise _fail(file, message,
+                    "check the indentation, the quotes and the ':' after each key around there",
                     mark.line + 1 if mark else None) from None
     except yaml.YAMLError as err:
         raise _fail(file, f"YAML error: {err}", "fix the YAML syntax") from None
@@ -119,13 +123,15 @@ class _Builder:
         self.nodes = 0
 
     def fail(self, node: Any, message: str, fix: str) -> ModelError:
+        """`message` holds `{column}`, filled with the node's column."""
         mark = node.start_mark
-        return _fail(self.file, f"{message} (column {mark.column + 1})", fix, mark.line + 1)
+        return _fail(self.file, message.format(column=mark.column + 1), fix, mark.line + 1)
 
     def build(self, node: Any, path: str) -> Any:
         self.nodes += 1
         if self.nodes > _MAX_NODES:
-            raise self.fail(node, "the file expands to too many values (aliases?)",
+            raise self.fail(node, "the file expands to too many values at column {column} "
+                            "(aliases?)",
                             "write the model without repeated aliases")
         self.lines.setdefault(path, node.start_mark.line + 1)
         yaml = self.yaml
@@ -134,16 +140,19 @@ class _Builder:
             first_line: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(key_node, "merge keys (<<) are not supported",
+                    raise self.fail(key_node, "merge key '<<' at column {column}: merge keys are "
+                                    "not supported",
                                     "write the keys out in full")
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, "a key must be a plain value, not a list or mapping",
+                    raise self.fail(key_node, "a key at column {column} is a list or mapping; keys "
+                                    "must be plain values",
                                     "write a simple key such as an id")
                 key = self.loader.construct_object(key_node)
                 line = key_node.start_mark.line + 1
                 if key in result:
-                    raise self.fail(key_node, f"duplicate key '{key}' (first at line "
-                                    f"{first_line[key]})", "remove one of the two keys")
+                    raise self.fail(key_node, f"duplicate key '{short(key)}' at column {{column}} "
+                                    f"(first at line {first_line[key]})",
+                                    "remove one of the two keys")
                 first_line[key] = line
                 child = f"{path}.{key}" if path else str(key)
                 self.lines.setdefault(child, line)
