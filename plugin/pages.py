@@ -11,6 +11,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 import advisor
+from advisor.tree import decision_tree
 
 from . import render
 
@@ -38,7 +39,7 @@ def model_pages(model: advisor.Model, data: dict[str, Any], version: str | None)
                       render.page("compare.md", context)),
         GeneratedPage(page_uri(model.id, "decision-tree"), "Decision diagram",
                       render.page("decision-tree.md", {
-                          **context, "tree": advisor.decision_tree(model)})),
+                          **context, "tree": decision_tree(model)})),
         GeneratedPage(page_uri(model.id, "paths"), "Every answer path",
                       render.page("paths.md", {
                           **context, "paths": advisor.enumerate_paths(model)})),

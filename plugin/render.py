@@ -75,6 +75,7 @@ def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
         "title": data["title"],
         "questions": data["questions"],
         "question_by_id": questions,
+        "choice_label": {q["id"]: {c["id"]: c["label"] for c in q["choices"]} for q in data["questions"]},
         "options": options,
         "option_names": names,
         "criteria": data.get("criteria", []),

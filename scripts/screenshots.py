@@ -1,0 +1,78 @@
+"""Screenshots of the built guide, for looking at it as a reader would.
+
+    .venv/bin/python scripts/screenshots.py [SITE_DIR] [OUT_DIR]
+
+Builds the guide (unless SITE_DIR is given), serves it on 127.0.0.1 and writes PNGs of the home
+page, an option page, the matrix, the diagram and the quiz (question, result, error), in light
+and dark mode, at 1280 px and 375 px wide.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.sitetools import build_site, launch_args, serve  # noqa: E402
+
+PAGES = {
+    "home": "",
+    "option": "orchestration/options/sagemaker-pipelines/",
+    "matrix": "orchestration/compare/",
+    "diagram": "orchestration/decision-tree/",
+    "paths": "orchestration/paths/",
+}
+
+
+def answer_all(page: Page) -> None:
+    quiz = page.locator("[data-advisor]").first
+    for _ in range(20):
+        if quiz.locator("[data-recommendation]").count():
+            return
+        quiz.locator("fieldset[data-question]:not(:has(input:checked)) input").first.check()
+        page.wait_for_function(
+            """r => r.querySelector('[data-recommendation]')
+               || r.querySelector('fieldset[data-question]:not(:has(input:checked))')
+               || r.getAttribute('data-advisor-state') === 'error'""",
+            arg=quiz.element_handle(), timeout=60_000)
+
+
+def main() -> None:
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "site"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    if len(sys.argv) <= 1:
+        result = build_site(site)
+        if result.returncode:
+            sys.exit(result.stderr)
+    with serve(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(**launch_args())  # type: ignore[arg-type]
+        for scheme in ("light", "dark"):
+            for width in (1280, 375):
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=scheme)
+                page = context.new_page()
+                for name, path in PAGES.items():
+                    page.goto(url + path)
+                    page.screenshot(path=out / f"{name}-{scheme}-{width}.png", full_page=name != "paths")
+                page.goto(url + "quiz/")
+                page.screenshot(path=out / f"quiz-question-{scheme}-{width}.png", full_page=True)
+                answer_all(page)
+                page.screenshot(path=out / f"quiz-result-{scheme}-{width}.png", full_page=True)
+                context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.route("**/pyodide.asm.wasm", lambda route: route.abort())
+        page.goto(url + "quiz/")
+        page.locator("fieldset[data-question] input").first.check()
+        page.wait_for_selector("[data-advisor-state=error]", timeout=60_000)
+        page.screenshot(path=out / "quiz-error-light-1280.png", full_page=True)
+        browser.close()
+    print(f"screenshots in {out.resolve()}")
+
+
+if __name__ == "__main__":
+    main()
