@@ -4,8 +4,15 @@ Requests::
 
     {"op": "load", "model": {...model data...}, "version": "abc1234 2026-11-27" | null}
       -> {"ok": true, "model": id, "runtime": {"version": sys.version, "platform": sys.platform}}
-    {"op": "recommend", "model": id, "answers": {...}, "lenient": true | false}
-      -> {"ok": true, "result": {...Result.to_dict()...}, "ignored": [{question, choice, reason}]}
+      (the reply also lists the model's `questions`: [{id, text, help, choices: [{id, label,
+      help}]}], so the page can show any answered question again)
+    {"op": "recommend", "model": id, "answers": {...} | [[question, choice], ...],
+     "lenient": true | false}
+      -> {"ok": true, "result": {...Result.to_dict()...}, "answers": {...the answers kept...},
+          "ignored": [{question, choice, reason}]}
+
+Answers as a list of pairs are what a URL holds (`?model=q:c,q:c`); with `"lenient": true` a
+question given twice keeps its first answer and the repeat is listed in `ignored`.
 
 Any failure -> {"ok": false, "error": {"type": ..., "message": ...}}; no exception escapes and
 no traceback is ever sent. With `"lenient": true` invalid answers (for example from a URL) are
@@ -79,8 +86,30 @@ def _load(request: dict[str, Any]) -> dict[str, Any]:
     model = load_model(data)
     recommend(model, {})  # builds the memo tables now, so the reader's first click is fast
     _MODELS[model.id] = (model, version)
-    return {"ok": True, "model": model.id,
+    questions = [
+        {"id": q.id, "text": q.text, "help": q.help,
+         "choices": [{"id": c.id, "label": c.label, "help": c.help} for c in q.choices]}
+        for q in model.questions
+    ]
+    return {"ok": True, "model": model.id, "questions": questions,
             "runtime": {"version": sys.version, "platform": sys.platform}}
+
+
+def _from_pairs(raw: list[Any]) -> tuple[dict[Any, Any], list[dict[str, str]]]:
+    """A URL's answer pairs as a mapping; the first answer to a question wins."""
+    answers: dict[Any, Any] = {}
+    ignored: list[dict[str, str]] = []
+    for pair in raw:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            ignored.append({"question": short(pair), "choice": "",
+                            "reason": "not a question:choice pair"})
+        elif not isinstance(pair[0], str) or pair[0] not in answers:
+            answers[pair[0]] = pair[1]
+        else:
+            ignored.append({"question": short(pair[0]), "choice": short(pair[1]),
+                            "reason": f"'{short(pair[0])}' was answered twice; the first "
+                                      "answer is kept"})
+    return answers, ignored
 
 
 def _recommend(request: dict[str, Any]) -> dict[str, Any]:
@@ -93,9 +122,13 @@ def _recommend(request: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(lenient, bool):
         raise RequestError("'lenient' must be true or false")
     raw = request.get("answers", {})
+    repeated: list[dict[str, str]] = []
+    if lenient and isinstance(raw, list):
+        raw, repeated = _from_pairs(raw)
     if lenient:
         answers, ignored = sanitize_answers(model, raw)
     else:
         answers, ignored = validate_answers(model, raw), []
     result = recommend(model, answers, version=version)
-    return {"ok": True, "result": result.to_dict(), "ignored": ignored}
+    return {"ok": True, "result": result.to_dict(), "answers": answers,
+            "ignored": repeated + ignored}
