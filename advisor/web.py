@@ -103,7 +103,11 @@ def _from_pairs(raw: list[Any]) -> tuple[dict[Any, Any], list[dict[str, str]]]:
         if not (isinstance(pair, list) and len(pair) == 2):
             ignored.append({"question": short(pair), "choice": "",
                             "reason": "not a question:choice pair"})
-        elif not isinstance(pair[0], str) or pair[0] not in answers:
+        elif not isinstance(pair[0], str):
+            ignored.append({"question": short(pair[0]), "choice": short(pair[1]),
+                            "reason": "question ids must be strings, "
+                                      f"not {type(pair[0]).__name__}"})
+        elif pair[0] not in answers:
             answers[pair[0]] = pair[1]
         else:
             ignored.append({"question": short(pair[0]), "choice": short(pair[1]),
