@@ -23,7 +23,6 @@ from typing import Any
 
 from advisor.engine import Analysis, State, analysis
 from advisor.model import Model, Problem, read_model
-from advisor.paths import walk_tree
 
 __all__ = ["check"]
 
@@ -70,7 +69,7 @@ def logic_problems(model: Model) -> list[Problem]:
     """Problems found by walking every answer path of a structurally sound model."""
     a = analysis(model)
     problems: list[Problem] = []
-    nodes = list(walk_tree(a))
+    nodes = list(a.tree())
     asked_at: dict[int, list[State]] = {}
     reached: set[str] = set()
     dead_ends = []

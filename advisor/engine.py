@@ -24,7 +24,7 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,9 +199,9 @@ class Analysis:
     def walk(self, answers: Mapping[int, str]) -> tuple[State, list[int], int]:
         """Follow the adaptive path: (final state, asked question indexes, next question|-1)."""
         state = self.empty
+        reduced = self.reduce(state)
         path: list[int] = []
         while True:
-            reduced = self.reduce(state)
             if len(self._outcomes_r(reduced)) == 1:
                 return state, path, -1
             qi = self._next_r(reduced)
@@ -209,7 +209,23 @@ class Analysis:
             if choice is None:
                 return state, path, qi
             state = self.with_answer(state, qi, choice)
+            reduced = self._child(reduced, qi, choice)
             path.append(qi)
+
+    def tree(self) -> Iterator[tuple[State, tuple[int, ...], int]]:
+        """Every node of the quiz, depth first with choices in model order:
+        (state, asked question indexes, question asked there or -1 for a complete state)."""
+        stack: list[tuple[State, Reduced, tuple[int, ...]]] = [
+            (self.empty, self.reduce(self.empty), ())]
+        while stack:
+            state, reduced, asked = stack.pop()
+            if len(self._outcomes_r(reduced)) == 1:
+                yield state, asked, -1
+                continue
+            qi = self._next_r(reduced)
+            yield state, asked, qi
+            stack.extend((self.with_answer(state, qi, c), self._child(reduced, qi, c), (*asked, qi))
+                         for c in reversed(self.choices[qi]))
 
     def satisfied(self, ri: int, state: State) -> bool:
         """True when every condition of rule `ri` is answered and holds in `state`."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from advisor.engine import Analysis, State, analysis
+from advisor.engine import analysis
 from advisor.model import Model
 
 __all__ = ["AnswerPath", "enumerate_paths"]
@@ -25,24 +24,11 @@ class AnswerPath:
     decide: str | None = None
 
 
-def walk_tree(a: Analysis) -> Iterator[tuple[State, tuple[int, ...], int]]:
-    """Depth first, choices in model order: (state, asked question indexes, next or -1)."""
-    stack: list[tuple[State, tuple[int, ...]]] = [(a.empty, ())]
-    while stack:
-        state, asked = stack.pop()
-        if a.complete(state):
-            yield state, asked, -1
-            continue
-        qi = a.next_question(state)
-        yield state, asked, qi
-        stack.extend((a.with_answer(state, qi, c), (*asked, qi)) for c in reversed(a.choices[qi]))
-
-
 def enumerate_paths(model: Model) -> list[AnswerPath]:
     """Every reachable adaptive path, depth first with choices in model order."""
     a = analysis(model)
     paths = []
-    for state, asked, qi in walk_tree(a):
+    for state, asked, qi in a.tree():
         if qi >= 0:
             continue
         (option_ids, decide), = a.outcomes(state)
