@@ -357,7 +357,26 @@ class Change:
 
 @dataclass(frozen=True)
 class Result:
-    """What `recommend` returns: the recommendation and its explanation."""
+    """What `recommend` returns: the recommendation and its explanation.
+
+    - `complete`: no further answer can change the outcome; `next_question` is then None,
+      otherwise the question to ask next.
+    - `path`: the answers the quiz used, in asking order; `unused`: answered questions off the
+      path (kept, so changing an earlier answer does not lose them). Everything else depends
+      only on `path`.
+    - `remaining_max`: the most further questions any way of answering may still need.
+    - `recommendation`: the option(s) when complete (several for a tie, `tie` then holds the
+      rule's `decide` text); empty while incomplete, or when no rule matches (a broken model).
+    - `rule` and `trace`: the deciding rule and the path answers the deciding rule(s) name
+      (see the module docstring for outcomes fixed before one rule is fully satisfied).
+    - `why_not`: every option that can no longer be recommended, in model order, with one reason
+      per rule recommending it: the path answer that contradicts the rule, or the earlier rule
+      that decides first. While incomplete, options still possible are left out.
+    - `what_would_change`: each single change of a path answer (the other path answers kept)
+      that leads to a different outcome: `decided` with the new recommendation, or not decided
+      with the options still possible then.
+    - `caveats`: the recommended options' caveats whose `when` no path answer contradicts.
+    """
 
     model: Model
     complete: bool
