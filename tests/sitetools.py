@@ -45,11 +45,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that drops a connection (an aborted or cancelled fetch) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 @contextlib.contextmanager
 def serve(site_dir: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 at a free port; yield its base URL."""
     handler = type("Handler", (_Handler,), {"extra_headers": dict(headers or {})})
-    server = http.server.ThreadingHTTPServer(
+    server = _Server(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)

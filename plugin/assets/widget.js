@@ -185,7 +185,10 @@
         return;
       }
       // Boot when the reader shows intent: the quiz comes into view, gets focus or a pointer.
-      const intent = () => this.start();
+      // After a failure only the reader's "Try again" starts another attempt.
+      const intent = () => {
+        if (this.root.getAttribute("data-advisor-state") === "idle") this.start();
+      };
       this.root.addEventListener("focusin", intent, { once: true });
       this.root.addEventListener("pointerenter", intent, { once: true });
       if ("IntersectionObserver" in window) {
@@ -242,7 +245,7 @@
       this.fromPointer = performance.now() - this.pointerAt < 1500;
       this.focusAfter = qid;
       writeUrlAnswers(this.model, this.answers);
-      if (!this.started) this.start();
+      if (this.root.getAttribute("data-advisor-state") === "idle") this.start();
       else if (this.root.getAttribute("data-advisor-state") === "ready") this.run();
     }
 

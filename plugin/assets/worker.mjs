@@ -8,6 +8,16 @@
 
 let pyodide = null;
 let handle = null;
+let failBoot = null;
+
+// Pyodide reports some boot failures (the wasm file missing, truncated or refused) only as an
+// unhandled rejection and then never settles: turn that into a failed boot, at once.
+self.addEventListener("unhandledrejection", (event) => {
+  if (failBoot) {
+    event.preventDefault();
+    failBoot(event.reason);
+  }
+});
 
 async function fetchOk(url, what) {
   const response = await fetch(url);
@@ -20,12 +30,17 @@ async function fetchOk(url, what) {
 async function boot({ indexUrl, archive, lock }) {
   if (handle) return;
   const { loadPyodide } = await import(new URL("pyodide.mjs", indexUrl).href);
-  pyodide = await loadPyodide({
-    indexURL: indexUrl,
-    lockFileContents: lock,
-    stdout: () => {},
-    stderr: () => {},
+  const failed = new Promise((_, reject) => {
+    failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
   });
+  try {
+    pyodide = await Promise.race([
+      loadPyodide({ indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr: () => {} }),
+      failed,
+    ]);
+  } finally {
+    failBoot = null;
+  }
   const bytes = await (await fetchOk(archive, "The advisor package")).arrayBuffer();
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
