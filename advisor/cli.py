@@ -274,7 +274,7 @@ def render_text(result: Result) -> str:
         lines.append(f"Because: {result.rule.because} (rule {result.rule.id})")
     if result.trace:
         lines.append("Answers that decided it:")
-        lines += [f"  - {s.question.text} {s.choice.label}" for s, _ in result.trace]
+        lines += [f"  - {s.question.text} — {s.choice.label}" for s, _ in result.trace]
     if result.caveats:
         lines.append("Caveats:")
         lines += [f"  - {o.name}: {c.text}" for o, c in result.caveats]
@@ -287,8 +287,8 @@ def render_text(result: Result) -> str:
         for c in result.what_would_change:
             names = " or ".join(o.name for o in c.outcome) or "no recommendation"
             where = names if c.decided else f"would need more answers; possible outcomes: {names}"
-            lines.append(f"  - {c.question.text} {c.to_choice.label} instead of "
-                         f"{c.from_choice.label}: {where}")
+            lines.append(f"  - {c.question.text} — {c.to_choice.label} (instead of "
+                         f"{c.from_choice.label}): {where}")
     if result.unused:
         lines.append("Answers not used: " + ", ".join(result.unused))
     return "\n".join(lines)

@@ -256,6 +256,8 @@ _TYPE_NAMES: tuple[tuple[type, str], ...] = (
 def _type_name(value: object) -> str:
     if value is None:
         return "nothing (null)"
+    if isinstance(value, list) and not value:
+        return "an empty list"
     for kind, name in _TYPE_NAMES:
         if isinstance(value, kind):
             return name
@@ -576,10 +578,13 @@ class _Reader:
             return None
         cells = []
         for key, text in value.items():
-            if not isinstance(key, str) or not isinstance(text, str):
-                self.wrong_type(_join(f"{path}.matrix", str(key)), text if isinstance(key, str)
-                                else key, "a criterion id mapped to a string",
+            here = _join(f"{path}.matrix", str(key))
+            if not isinstance(key, str):
+                self.wrong_type(here, key, "a criterion id (a string) as the key",
                                 "criterion-id: short text")
+                return None
+            if not isinstance(text, str):
+                self.wrong_type(here, text, "the cell's text (a string)", f"{key}: short text")
                 return None
             cells.append((key, text))
         return tuple(cells)
