@@ -12,18 +12,24 @@ from tests.sitetools import build_site, launch_args, serve
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The guide as `mkdocs build --strict` writes it."""
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The guide as `mkdocs build --strict` writes it, served on 127.0.0.1 at a free port
+    (the server starts first, so the build knows its address)."""
     site = tmp_path_factory.mktemp("site")
-    result = build_site(site)
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr}"
-    return site
+    with serve(site) as url:
+        result = build_site(site, site_url=url)
+        assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr}"
+        yield site, url
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serve(built_site) as url:
-        yield url
+def built_site(served_site: tuple[Path, str]) -> Path:
+    return served_site[0]
+
+
+@pytest.fixture(scope="session")
+def site_url(served_site: tuple[Path, str]) -> str:
+    return served_site[1]
 
 
 @pytest.fixture(scope="session")

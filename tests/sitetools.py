@@ -11,18 +11,42 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_site(site_dir: Path, *extra: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict` in a subprocess, as an author would."""
+def build_site(
+    site_dir: Path, *extra: str, config: Path | None = None, site_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` in a subprocess, as an author would. `site_url` is
+    where the site will be served (Material's instant navigation only works there)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["GUIDE_SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
          "-f", str(config or ROOT / "mkdocs.yml"), "-d", str(site_dir), *extra],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as plain data; `!ENV [NAME, default]` becomes its default."""
+
+
+_ConfigLoader.add_constructor(
+    "!ENV", lambda loader, node: loader.construct_sequence(node)[-1]  # type: ignore[arg-type]
+)
+
+
+def load_config_data(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as a dict, to write a variant of the guide's config for a test."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    assert isinstance(data, dict)
+    return data
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -214,6 +214,7 @@
 
     async connect() {
       this.setState("loading");
+      this.root.setAttribute("aria-busy", "true");
       this.showStatus("Starting Python in your browser… The first visit downloads about 6 MB; later visits use the cache.", { busy: true });
       try {
         const runtime = runtimeFor(this.settings);
@@ -232,6 +233,7 @@
 
     showError(error) {
       this.setState("error");
+      this.root.removeAttribute("aria-busy");
       this.started = false;
       this.showStatus(`The quiz could not start Python: ${error.message}.`, { retry: true, fallback: true });
     }
@@ -252,6 +254,7 @@
     // Ask Python for the state of the quiz with the current answers and render it.
     async run(urlPairs) {
       const seq = ++this.runSeq;
+      this.root.setAttribute("aria-busy", "true");
       const request = urlPairs
         ? { op: "recommend", model: this.model, answers: urlPairs, lenient: true }
         : { op: "recommend", model: this.model, answers: Object.fromEntries(this.answers), lenient: true };
@@ -259,10 +262,12 @@
       try {
         reply = await this.runtime.call(request, 10000);
       } catch (error) {
+        this.root.removeAttribute("aria-busy");
         this.showError(error);
         return;
       }
       if (seq !== this.runSeq) return; // a newer answer is on its way
+      this.root.removeAttribute("aria-busy");
       if (urlPairs) {
         this.answers = new Map(Object.entries(reply.answers || {}));
         if (reply.ignored && reply.ignored.length) {
@@ -422,6 +427,7 @@
       const copied = el("span", { class: "advisor__copied", role: "status" });
       copy.addEventListener("click", () => this.copyRecord(result.decision_record, copied));
       box.push(el("div", { class: "advisor__result-actions" }, copy, copied));
+      if (this.settings.version) box.push(el("p", { class: "advisor__version", text: `Guide version ${this.settings.version}` }));
       this.result.replaceChildren(...box);
       this.result.hidden = false;
       const title = tie

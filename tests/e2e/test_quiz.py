@@ -1,0 +1,257 @@
+"""The quiz as a reader uses it, in a real Chromium against the built guide."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.helpers import UNANSWERED, answer_all, choose, quiz, recommendation, settle
+
+pytestmark = pytest.mark.e2e
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+# A SageMaker-heavy team with a DevOps team and a simple flow that ends in an endpoint: the
+# article's "two black boxes" (SageMaker Projects) case.
+TWO_BLACK_BOXES = [
+    ("scale", "no"), ("lock-in", "acceptable"), ("extend", "no"), ("complexity", "simple"),
+    ("aws-services", "no"), ("sagemaker", "heavily"), ("ends-in", "endpoint"), ("devops", "yes"),
+]
+
+
+def link(answers: list[tuple[str, str]]) -> str:
+    return "quiz/?orchestration=" + ",".join(f"{q}:{c}" for q, c in answers)
+
+
+def test_full_quiz_by_mouse_explains_the_result(page: Page, site_url: str) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    for question, choice in TWO_BLACK_BOXES:
+        expect(root.locator(f'fieldset[data-question="{question}"]')).to_be_visible()
+        choose(page, root, question, choice)
+    assert recommendation(root) == ["sagemaker-plus-codepipeline"]
+    result = root.locator("[data-advisor-result]")
+    expect(result).to_be_focused()  # a pointer answer moves focus to the result
+    for heading in ("Why", "Why not the others", "What would change the answer", "Caveats"):
+        expect(result.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(result).to_contain_text("SageMaker Projects")
+    expect(result.locator(".advisor__why-not li")).to_have_count(5)
+    expect(root.locator("[data-advisor-progress]")).to_have_text("Done: 8 questions answered")
+    expect(root.locator("[data-advisor-status]")).to_contain_text(
+        "Recommendation: SageMaker Pipelines handed to CodePipeline")
+    expect(result).to_contain_text("Guide version")
+    # The option link leads to the generated page of that option.
+    result.locator("[data-recommendation] a").click()
+    expect(page).to_have_url(site_url + "orchestration/options/sagemaker-plus-codepipeline/")
+    expect(page.locator("h1")).to_contain_text("SageMaker Pipelines handed to CodePipeline (two black boxes)")
+
+
+def test_full_quiz_by_keyboard_alone(page: Page, site_url: str) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    # Tab from the top of the page into the quiz's first question.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('[data-advisor] fieldset') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached the quiz")
+    for _ in range(15):
+        if root.locator("[data-recommendation]").count():
+            break
+        page.keyboard.press("Space")  # choose the focused (first) choice
+        settle(page, root)
+        # Keyboard answers keep focus where the reader is; Tab moves on to the next question.
+        focused_in = page.evaluate(
+            "document.activeElement.closest('fieldset[data-question]')?.dataset.question")
+        assert focused_in is not None
+        if not root.locator("[data-recommendation]").count():
+            page.keyboard.press("Tab")
+            page.wait_for_function(
+                "document.activeElement.closest('fieldset[data-question]:not(:has(input:checked))')")
+    assert len(recommendation(root)) >= 1
+    expect(root.locator("[data-advisor-status]")).to_contain_text("Recommendation")
+    # The focused control shows a visible focus ring.
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    # The copy button is reachable by keyboard.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.hasAttribute('data-advisor-copy')"):
+            break
+    else:
+        pytest.fail("Tab never reached the 'Copy as decision record' button")
+
+
+def test_changing_an_earlier_answer_keeps_the_rest(page: Page, site_url: str) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    for question, choice in TWO_BLACK_BOXES:
+        choose(page, root, question, choice)
+    assert recommendation(root) == ["sagemaker-plus-codepipeline"]
+    # Change "ends in" from an endpoint to a trained model: SageMaker Pipelines alone is enough,
+    # and the DevOps question is no longer needed.
+    choose(page, root, "ends-in", "model-or-batch")
+    assert recommendation(root) == ["sagemaker-pipelines"]
+    expect(root.locator('fieldset[data-question="devops"]')).to_have_count(0)
+    # Change it back: the DevOps answer given before is still there, no question is re-asked.
+    choose(page, root, "ends-in", "endpoint")
+    assert recommendation(root) == ["sagemaker-plus-codepipeline"]
+    expect(root.locator('fieldset[data-question="devops"] input[value="yes"]')).to_be_checked()
+    # Back removes the last answer; Start over clears everything.
+    root.get_by_role("button", name="Back").click()
+    settle(page, root)
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "devops")
+    assert recommendation(root) == []
+    root.get_by_role("button", name="Start over").click()
+    settle(page, root)
+    expect(root.locator("fieldset[data-question]")).to_have_count(1)
+    expect(root.locator("input:checked")).to_have_count(0)
+    assert "orchestration=" not in page.url
+
+
+def test_a_shared_link_reopens_the_same_result(page: Page, browser: Browser, site_url: str) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    given = answer_all(page, root, pick=1)
+    expected = recommendation(root)
+    shared = page.url
+    assert parse_qs(urlsplit(shared).query)["orchestration"] == [",".join(f"{q}:{c}" for q, c in given)]
+
+    other = browser.new_page()  # another reader, another context
+    other.goto(shared)
+    root2 = quiz(other)
+    settle(other, root2)
+    assert recommendation(root2) == expected
+    expect(root2.locator("fieldset[data-question] input:checked")).to_have_count(len(given))
+    other.close()
+
+
+def test_a_malformed_link_opens_cleanly_and_says_what_was_ignored(page: Page, site_url: str) -> None:
+    page.goto(site_url + "quiz/?orchestration=scale:no,colour:blue,scale:yes,lock-in:maybe,extend")
+    root = quiz(page)
+    settle(page, root)
+    notice = root.locator("[data-advisor-notice]")
+    expect(notice).to_contain_text("Part of the link was ignored")
+    expect(notice).to_contain_text("colour")
+    expect(notice).to_contain_text("answered twice")
+    expect(notice).to_contain_text("maybe")
+    # The valid answer is kept; the quiz continues at the first question still open.
+    expect(root.locator('fieldset[data-question="scale"] input[value="no"]')).to_be_checked()
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "lock-in")
+    assert recommendation(root) == []
+
+
+def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -> None:
+    workers: list[str] = []
+    wasm: list[str] = []
+    page.on("worker", lambda worker: workers.append(worker.url))
+    page.on("request", lambda request: wasm.append(request.url)
+            if request.url.endswith("pyodide.asm.wasm") else None)
+    page.goto(two_quiz_url + "two/")
+    first, second = quiz(page, 0), quiz(page, 1)
+    answer_all(page, first)
+    second.scroll_into_view_if_needed()
+    answer_all(page, second)
+    assert first.get_attribute("data-advisor-model") == "orchestration"
+    assert second.get_attribute("data-advisor-model") == "adoption"
+    assert len([w for w in workers if "/assets/advisor/worker-" in w]) == 1
+    assert len(wasm) == 1
+
+
+def test_pages_without_a_quiz_load_no_pyodide_bytes(page: Page, site_url: str) -> None:
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    for path in ("", "choosing-a-tool/", "orchestration/compare/", "orchestration/decision-tree/",
+                 "orchestration/options/step-functions/"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    runtime = [url for url in loaded if "/pyodide-" in url or "/worker-" in url
+               or "/advisor-" in url or "/models/" in url]
+    assert runtime == []
+
+
+def test_missing_runtime_ends_in_error_with_retry(page: Page, site_url: str) -> None:
+    page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    choose(page, root, "scale", "no")
+    expect(root).to_have_attribute("data-advisor-state", "error")
+    status = root.locator("[data-advisor-status]")
+    expect(status).to_contain_text("could not start Python")
+    expect(status.get_by_role("link", name="See every answer and its recommendation")).to_have_attribute(
+        "href", "../orchestration/paths/")
+    # The runtime comes back: "Try again" recovers, with the answer already given.
+    page.unroute("**/pyodide.asm.wasm")
+    status.get_by_role("button", name="Try again").click()
+    settle(page, root)
+    expect(root).to_have_attribute("data-advisor-state", "ready")
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "lock-in")
+
+
+def test_quiz_starts_again_after_instant_navigation(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("navigation", name="Navigation").get_by_role("link", name="Take the quiz").first.click()
+    expect(page).to_have_url(site_url + "quiz/")
+    assert page.evaluate("window.__sameDocument === true"), "Material did not navigate instantly"
+    root = quiz(page)
+    answer_all(page, root)
+    assert recommendation(root)
+    # Away and back again: a fresh quiz that works, on the runtime already booted.
+    page.get_by_role("navigation", name="Navigation").get_by_role("link", name="How to choose a tool").first.click()
+    page.go_back()
+    root = quiz(page)
+    settle(page, root)
+    assert page.evaluate("window.__sameDocument === true")
+    choose(page, root, "scale", "yes")
+    assert recommendation(root) == ["airflow-kubeflow"]
+
+
+def test_dark_mode_uses_material_colours(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    colours = page.evaluate("""() => {
+        const root = document.querySelector('[data-advisor]');
+        const page = getComputedStyle(document.body);
+        return {bg: getComputedStyle(root).backgroundColor, fg: getComputedStyle(root).color,
+                pageBg: page.backgroundColor};
+    }""")
+    assert colours["bg"] == colours["pageBg"]
+    assert colours["bg"] != "rgb(255, 255, 255)"
+    assert colours["fg"] != "rgb(34, 34, 34)"
+    context.close()
+
+
+def test_fits_a_375px_screen(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    assert recommendation(root) == ["sagemaker-plus-codepipeline"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways: {width}px"
+    box = root.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 375
+    context.close()
+
+
+@pytest.mark.parametrize("answered", [False, True], ids=["before", "after"])
+def test_axe_finds_no_wcag_violations(page: Page, site_url: str, answered: bool) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    settle(page, root)
+    if answered:
+        answer_all(page, root)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
