@@ -1,0 +1,164 @@
+"""The built guide, as `mkdocs build --strict` writes it: the pages generated from the models
+show what the models say, and nothing is loaded from another host."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import advisor
+from advisor.source import read_model_file
+from tests.sitetools import ROOT
+
+MODELS = ["orchestration", "adoption"]
+
+
+class _Page(HTMLParser):
+    """Text and attributes of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def text_of(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(parse(path).text))
+
+
+def norm(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def model_data(request: pytest.FixtureRequest) -> dict:
+    data, _ = read_model_file(ROOT / "docs" / "models" / f"{request.param}.yml")
+    return data
+
+
+def test_every_option_page_shows_every_field(built_site: Path, model_data: dict) -> None:
+    for option in model_data["options"]:
+        page = built_site / model_data["id"] / "options" / option["id"] / "index.html"
+        assert page.is_file(), f"no page for option {option['id']}"
+        text = text_of(page)
+        expected = [option["name"], option["summary"], option["suits"], option["reviewed"],
+                    *option["strengths"], *option["avoid"],
+                    *(c["text"] for c in option["caveats"]),
+                    *(option["matrix"][c["id"]] for c in model_data["criteria"]),
+                    *(model_data["sources"][s["source"]]["title"] for s in option["sources"]),
+                    *(s["section"] for s in option["sources"] if s.get("section"))]
+        missing = [value for value in expected if norm(value) not in text]
+        assert missing == [], f"{option['id']}: not shown: {missing}"
+        for heading in ("When to use it", "Strengths", "When not to use it", "Caveats",
+                        "Who it suits", "How it compares", "Sources"):
+            assert heading in text
+
+
+def test_option_pages_explain_when_the_quiz_recommends_them(built_site: Path, model_data: dict) -> None:
+    for rule in model_data["rules"]:
+        ids = [rule["recommend"]] if isinstance(rule["recommend"], str) else rule["recommend"]
+        for option_id in ids:
+            page = built_site / model_data["id"] / "options" / option_id / "index.html"
+            assert norm(rule["because"]) in text_of(page)
+
+
+def test_matrix_lists_every_option_and_criterion(built_site: Path, model_data: dict) -> None:
+    text = text_of(built_site / model_data["id"] / "compare" / "index.html")
+    for option in model_data["options"]:
+        assert norm(option["name"]) in text
+        for criterion in model_data["criteria"]:
+            assert norm(option["matrix"][criterion["id"]]) in text
+    for criterion in model_data["criteria"]:
+        assert norm(criterion["label"]) in text
+
+
+def test_diagram_shows_every_question_and_option(built_site: Path, model_data: dict) -> None:
+    page = built_site / model_data["id"] / "decision-tree" / "index.html"
+    text = text_of(page)
+    for question in model_data["questions"]:
+        assert norm(question["text"]) in text, question["id"]
+    linked = {attrs.get("data-option") for tag, attrs in parse(page).tags if tag == "a"}
+    assert linked >= {option["id"] for option in model_data["options"]}
+
+
+def test_paths_page_lists_every_answer_path(built_site: Path, model_data: dict) -> None:
+    page = built_site / model_data["id"] / "paths" / "index.html"
+    rows = [attrs for tag, attrs in parse(page).tags if tag == "tr" and (attrs.get("id") or "").startswith("path-")]
+    assert len(rows) == len(advisor.enumerate_paths(advisor.load_model(model_data)))
+
+
+def test_generated_pages_edit_the_model_they_come_from(built_site: Path, model_data: dict) -> None:
+    generated = [*(built_site / model_data["id"]).glob("*/index.html"),
+                 *(built_site / model_data["id"]).glob("options/*/index.html")]
+    assert len(generated) == 3 + len(model_data["options"])
+    for page in generated:
+        edits = [attrs.get("href") for tag, attrs in parse(page).tags
+                 if tag == "a" and "md-content__button" in (attrs.get("class") or "")]
+        assert edits, f"no edit link on {page}"
+        assert all(str(href).endswith(f"/docs/models/{model_data['id']}.yml") for href in edits), edits
+
+
+def test_generated_pages_are_in_search_and_navigation(built_site: Path, model_data: dict) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    home_links = {attrs.get("href") for tag, attrs in parse(built_site / "index.html").tags if tag == "a"}
+    for option in model_data["options"]:
+        location = f"{model_data['id']}/options/{option['id']}/"
+        assert location in locations
+        assert location in home_links
+    for kind in ("compare", "decision-tree", "paths"):
+        assert f"{model_data['id']}/{kind}/" in locations
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    """Every resource a page loads (scripts, styles, icons, images, frames) is the site's own.
+    Plain links may point elsewhere: the edit links go to the repository."""
+    offenders = []
+    for page in built_site.rglob("*.html"):
+        for tag, attrs in parse(page).tags:
+            loads = []
+            if tag == "link" and attrs.get("rel") not in ("canonical", "alternate"):
+                loads.append(attrs.get("href"))
+            if tag in ("script", "img", "iframe", "source", "audio", "video", "embed", "object"):
+                loads += [attrs.get("src"), attrs.get("data")]
+            for url in filter(None, loads):
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    offenders.append(f"{page.relative_to(built_site)}: <{tag}> {url}")
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if urlsplit(url).scheme not in ("", "data"):
+                offenders.append(f"{css.relative_to(built_site)}: url({url})")
+    assert offenders == []
+
+
+def test_guide_version_is_on_every_page(built_site: Path) -> None:
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        assert "Guide version " in text_of(page), page
