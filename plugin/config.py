@@ -6,7 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class AdvisorConfig(base.Config):
+class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``advisor`` plugin in ``mkdocs.yml``.
 
     ```yaml

@@ -30,25 +30,35 @@ def page_uri(model_id: str, kind: str, option_id: str | None = None) -> str:
     return f"{model_id}/{kind}.md"
 
 
-def model_pages(model: advisor.Model, data: dict[str, Any], version: str | None) -> list[GeneratedPage]:
+def model_pages(
+    model: advisor.Model, data: dict[str, Any], version: str | None
+) -> list[GeneratedPage]:
     """Every page generated for one model, in navigation order."""
     context = render.model_context(model, data)
     context["version"] = version
     pages = [
-        GeneratedPage(page_uri(model.id, "compare"), "Comparison matrix",
-                      render.page("compare.md", context)),
-        GeneratedPage(page_uri(model.id, "decision-tree"), "Decision diagram",
-                      render.page("decision-tree.md", {
-                          **context, "tree": decision_tree(model)})),
-        GeneratedPage(page_uri(model.id, "paths"), "Every answer path",
-                      render.page("paths.md", {
-                          **context, "paths": advisor.enumerate_paths(model)})),
+        GeneratedPage(
+            page_uri(model.id, "compare"), "Comparison matrix", render.page("compare.md", context)
+        ),
+        GeneratedPage(
+            page_uri(model.id, "decision-tree"),
+            "Decision diagram",
+            render.page("decision-tree.md", {**context, "tree": decision_tree(model)}),
+        ),
+        GeneratedPage(
+            page_uri(model.id, "paths"),
+            "Every answer path",
+            render.page("paths.md", {**context, "paths": advisor.enumerate_paths(model)}),
+        ),
     ]
     for option in context["options"]:
-        pages.append(GeneratedPage(
-            page_uri(model.id, "option", option["id"]), option["name"],
-            render.page("option.md", {**context, "option": option}),
-        ))
+        pages.append(
+            GeneratedPage(
+                page_uri(model.id, "option", option["id"]),
+                option["name"],
+                render.page("option.md", {**context, "option": option}),
+            )
+        )
     return pages
 
 

@@ -25,8 +25,8 @@ from advisor.source import read_model_file
 
 from . import pages, render
 from .config import AdvisorConfig
-from .version import GuideVersion, guide_version
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
+from .version import GuideVersion, guide_version
 
 log = get_plugin_logger(__name__)
 
@@ -45,7 +45,7 @@ class LoadedModel:
     json_uri: str  # where the browser fetches it, content-hashed
 
 
-class AdvisorPlugin(BasePlugin[AdvisorConfig]):
+class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     """Validates the guide models, renders their pages and embeds the quiz."""
 
     def __init__(self) -> None:
@@ -77,7 +77,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):
             self.models[loaded.model.id] = loaded
 
         config_dir = Path(config.config_file_path).parent
-        self.version = guide_version(config_dir, [docs_dir / m.src_uri for m in self.models.values()])
+        self.version = guide_version(
+            config_dir, [docs_dir / m.src_uri for m in self.models.values()]
+        )
         stamp = f"Guide version {self.version.label}"
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
@@ -93,9 +95,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):
             self.assets[name] = f"{PREFIX}/{hashed_name(stem, '.' + suffix, content)}"
         archive = build_archive(Path(advisor.__file__).parent)
         self.assets["advisor.zip"] = f"{PREFIX}/{hashed_name('advisor', '.zip', archive)}"
-        self._generated.append(
-            File.generated(config, self.assets["advisor.zip"], content=archive)
-        )
+        self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
             self._generated.append(
                 File.generated(config, loaded.json_uri, content=self._model_json(loaded))

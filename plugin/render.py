@@ -62,11 +62,23 @@ def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
             when = []
             for qid, allowed in (rule.get("when") or {}).items():
                 allowed_ids = [allowed] if isinstance(allowed, str) else list(allowed)
-                when.append({"question": questions[qid]["text"],
-                             "answer": _labels(questions[qid], allowed_ids)})
-            rules.append({"id": rule["id"], "number": index + 1, "because": rule["because"],
-                          "when": when, "tie": len(ids) > 1, "decide": rule.get("decide"),
-                          "with": [i for i in ids if i != option["id"]]})
+                when.append(
+                    {
+                        "question": questions[qid]["text"],
+                        "answer": _labels(questions[qid], allowed_ids),
+                    }
+                )
+            rules.append(
+                {
+                    "id": rule["id"],
+                    "number": index + 1,
+                    "because": rule["because"],
+                    "when": when,
+                    "tie": len(ids) > 1,
+                    "decide": rule.get("decide"),
+                    "with": [i for i in ids if i != option["id"]],
+                }
+            )
         options.append({**option, "rules": rules})
     names = {o["id"]: o["name"] for o in options}
     return {
@@ -75,7 +87,9 @@ def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
         "title": data["title"],
         "questions": data["questions"],
         "question_by_id": questions,
-        "choice_label": {q["id"]: {c["id"]: c["label"] for c in q["choices"]} for q in data["questions"]},
+        "choice_label": {
+            q["id"]: {c["id"]: c["label"] for c in q["choices"]} for q in data["questions"]
+        },
         "options": options,
         "option_names": names,
         "criteria": data.get("criteria", []),

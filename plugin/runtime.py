@@ -77,7 +77,8 @@ class RuntimeVerifier:
                 f"'{source_dir}'. Fix: {NPM_FIX}."
             )
         missing = [
-            name for name in (*BOOT_FILES, LOCK_FILE, "package.json")
+            name
+            for name in (*BOOT_FILES, LOCK_FILE, "package.json")
             if not (source_dir / name).is_file()
         ]
         if missing:
@@ -134,9 +135,7 @@ def install_runtime(runtime: Runtime, site_dir: Path) -> int:
 
 def browser_sources(package_dir: Path) -> list[Path]:
     """The advisor modules that the browser needs, in a stable order."""
-    return sorted(
-        p for p in package_dir.glob("*.py") if p.name not in NOT_FOR_BROWSER
-    )
+    return sorted(p for p in package_dir.glob("*.py") if p.name not in NOT_FOR_BROWSER)
 
 
 def build_archive(package_dir: Path) -> bytes:

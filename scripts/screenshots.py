@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.sitetools import build_site, launch_args, serve  # noqa: E402
+from tests.sitetools import build_site, launch_args, serve
 
 PAGES = {
     "home": "",
@@ -37,7 +37,9 @@ def answer_all(page: Page) -> None:
             """r => r.querySelector('[data-recommendation]')
                || r.querySelector('fieldset[data-question]:not(:has(input:checked))')
                || r.getAttribute('data-advisor-state') === 'error'""",
-            arg=quiz.element_handle(), timeout=60_000)
+            arg=quiz.element_handle(),
+            timeout=60_000,
+        )
 
 
 def main() -> None:
@@ -53,11 +55,14 @@ def main() -> None:
         for scheme in ("light", "dark"):
             for width in (1280, 375):
                 context = browser.new_context(
-                    viewport={"width": width, "height": 900}, color_scheme=scheme)
+                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                )
                 page = context.new_page()
                 for name, path in PAGES.items():
                     page.goto(url + path)
-                    page.screenshot(path=out / f"{name}-{scheme}-{width}.png", full_page=name != "paths")
+                    page.screenshot(
+                        path=out / f"{name}-{scheme}-{width}.png", full_page=name != "paths"
+                    )
                 page.goto(url + "quiz/")
                 page.screenshot(path=out / f"quiz-question-{scheme}-{width}.png", full_page=True)
                 answer_all(page)

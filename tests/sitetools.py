@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -27,9 +27,25 @@ def build_site(
     if site_url:
         env["GUIDE_SITE_URL"] = site_url
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-         "-f", str(config or ROOT / "mkdocs.yml"), "-d", str(site_dir), *extra],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(config or ROOT / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -38,19 +54,20 @@ class _ConfigLoader(yaml.SafeLoader):
 
 
 _ConfigLoader.add_constructor(
-    "!ENV", lambda loader, node: loader.construct_sequence(node)[-1]  # type: ignore[arg-type]
+    "!ENV",
+    lambda loader, node: loader.construct_sequence(node)[-1],  # type: ignore[arg-type]
 )
 
 
 def load_config_data(path: Path) -> dict[str, Any]:
     """mkdocs.yml as a dict, to write a variant of the guide's config for a test."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     assert isinstance(data, dict)
     return data
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",
@@ -58,14 +75,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".zip": "application/zip",
     }
-    extra_headers: dict[str, str] = {}
+    extra_headers: ClassVar[dict[str, str]] = {}
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -82,9 +99,7 @@ class _Server(http.server.ThreadingHTTPServer):
 def serve(site_dir: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 at a free port; yield its base URL."""
     handler = type("Handler", (_Handler,), {"extra_headers": dict(headers or {})})
-    server = _Server(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
-    )
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -95,8 +110,13 @@ def serve(site_dir: Path, headers: dict[str, str] | None = None) -> Iterator[str
 
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 

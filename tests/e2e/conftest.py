@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,7 +18,9 @@ def two_quiz_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(ROOT / "docs", work / "docs")
     (work / "docs" / "two.md").write_text(
         "# Two quizzes\n\n<!-- advisor: orchestration -->\n\n## The other one\n\n"
-        "<!-- advisor: adoption -->\n", encoding="utf-8")
+        "<!-- advisor: adoption -->\n",
+        encoding="utf-8",
+    )
     with serve(work / "site") as url:
         config = load_config_data(ROOT / "mkdocs.yml")
         config["site_url"] = url

@@ -34,8 +34,9 @@ def answer_all(page: Page, root: Locator, pick: int = 0, limit: int = 20) -> lis
         fieldset = root.locator(UNANSWERED).first
         radios = fieldset.locator("input[type=radio]")
         radio = radios.nth(min(pick, radios.count() - 1))
-        answered.append((fieldset.get_attribute("data-question") or "",
-                         radio.get_attribute("value") or ""))
+        answered.append(
+            (fieldset.get_attribute("data-question") or "", radio.get_attribute("value") or "")
+        )
         radio.check()
         settle(page, root)
         assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
@@ -43,5 +44,7 @@ def answer_all(page: Page, root: Locator, pick: int = 0, limit: int = 20) -> lis
 
 
 def recommendation(root: Locator) -> list[str]:
-    return [r.get_attribute("data-recommendation") or ""
-            for r in root.locator("[data-recommendation]").all()]
+    return [
+        r.get_attribute("data-recommendation") or ""
+        for r in root.locator("[data-recommendation]").all()
+    ]

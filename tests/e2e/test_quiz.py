@@ -17,8 +17,14 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # A SageMaker-heavy team with a DevOps team and a simple flow that ends in an endpoint: the
 # article's "two black boxes" (SageMaker Projects) case.
 TWO_BLACK_BOXES = [
-    ("scale", "no"), ("lock-in", "acceptable"), ("extend", "no"), ("complexity", "simple"),
-    ("aws-services", "no"), ("sagemaker", "heavily"), ("ends-in", "endpoint"), ("devops", "yes"),
+    ("scale", "no"),
+    ("lock-in", "acceptable"),
+    ("extend", "no"),
+    ("complexity", "simple"),
+    ("aws-services", "no"),
+    ("sagemaker", "heavily"),
+    ("ends-in", "endpoint"),
+    ("devops", "yes"),
 ]
 
 
@@ -41,12 +47,15 @@ def test_full_quiz_by_mouse_explains_the_result(page: Page, site_url: str) -> No
     expect(result.locator(".advisor__why-not li")).to_have_count(5)
     expect(root.locator("[data-advisor-progress]")).to_have_text("Done: 8 questions answered")
     expect(root.locator("[data-advisor-status]")).to_contain_text(
-        "Recommendation: SageMaker Pipelines handed to CodePipeline")
+        "Recommendation: SageMaker Pipelines handed to CodePipeline"
+    )
     expect(result).to_contain_text("Guide version")
     # The option link leads to the generated page of that option.
     result.locator("[data-recommendation] a").click()
     expect(page).to_have_url(site_url + "orchestration/options/sagemaker-plus-codepipeline/")
-    expect(page.locator("h1")).to_contain_text("SageMaker Pipelines handed to CodePipeline (two black boxes)")
+    expect(page.locator("h1")).to_contain_text(
+        "SageMaker Pipelines handed to CodePipeline (two black boxes)"
+    )
 
 
 def test_full_quiz_by_keyboard_alone(page: Page, site_url: str) -> None:
@@ -66,12 +75,14 @@ def test_full_quiz_by_keyboard_alone(page: Page, site_url: str) -> None:
         settle(page, root)
         # Keyboard answers keep focus where the reader is; Tab moves on to the next question.
         focused_in = page.evaluate(
-            "document.activeElement.closest('fieldset[data-question]')?.dataset.question")
+            "document.activeElement.closest('fieldset[data-question]')?.dataset.question"
+        )
         assert focused_in is not None
         if not root.locator("[data-recommendation]").count():
             page.keyboard.press("Tab")
             page.wait_for_function(
-                "document.activeElement.closest('fieldset[data-question]:not(:has(input:checked))')")
+                "document.activeElement.closest('fieldset[data-question]:not(:has(input:checked))')"
+            )
     assert len(recommendation(root)) >= 1
     expect(root.locator("[data-advisor-status]")).to_contain_text("Recommendation")
     # The focused control shows a visible focus ring.
@@ -119,7 +130,9 @@ def test_a_shared_link_reopens_the_same_result(page: Page, browser: Browser, sit
     given = answer_all(page, root, pick=1)
     expected = recommendation(root)
     shared = page.url
-    assert parse_qs(urlsplit(shared).query)["orchestration"] == [",".join(f"{q}:{c}" for q, c in given)]
+    assert parse_qs(urlsplit(shared).query)["orchestration"] == [
+        ",".join(f"{q}:{c}" for q, c in given)
+    ]
 
     other = browser.new_page()  # another reader, another context
     other.goto(shared)
@@ -130,7 +143,9 @@ def test_a_shared_link_reopens_the_same_result(page: Page, browser: Browser, sit
     other.close()
 
 
-def test_a_malformed_link_opens_cleanly_and_says_what_was_ignored(page: Page, site_url: str) -> None:
+def test_a_malformed_link_opens_cleanly_and_says_what_was_ignored(
+    page: Page, site_url: str
+) -> None:
     page.goto(site_url + "quiz/?orchestration=scale:no,colour:blue,scale:yes,lock-in:maybe,extend")
     root = quiz(page)
     settle(page, root)
@@ -149,8 +164,12 @@ def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -
     workers: list[str] = []
     wasm: list[str] = []
     page.on("worker", lambda worker: workers.append(worker.url))
-    page.on("request", lambda request: wasm.append(request.url)
-            if request.url.endswith("pyodide.asm.wasm") else None)
+    page.on(
+        "request",
+        lambda request: (
+            wasm.append(request.url) if request.url.endswith("pyodide.asm.wasm") else None
+        ),
+    )
     page.goto(two_quiz_url + "two/")
     first, second = quiz(page, 0), quiz(page, 1)
     answer_all(page, first)
@@ -165,12 +184,20 @@ def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -
 def test_pages_without_a_quiz_load_no_pyodide_bytes(page: Page, site_url: str) -> None:
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url))
-    for path in ("", "choosing-a-tool/", "orchestration/compare/", "orchestration/decision-tree/",
-                 "orchestration/options/step-functions/"):
+    for path in (
+        "",
+        "choosing-a-tool/",
+        "orchestration/compare/",
+        "orchestration/decision-tree/",
+        "orchestration/options/step-functions/",
+    ):
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
-    runtime = [url for url in loaded if "/pyodide-" in url or "/worker-" in url
-               or "/advisor-" in url or "/models/" in url]
+    runtime = [
+        url
+        for url in loaded
+        if "/pyodide-" in url or "/worker-" in url or "/advisor-" in url or "/models/" in url
+    ]
     assert runtime == []
 
 
@@ -182,8 +209,9 @@ def test_missing_runtime_ends_in_error_with_retry(page: Page, site_url: str) -> 
     expect(root).to_have_attribute("data-advisor-state", "error")
     status = root.locator("[data-advisor-status]")
     expect(status).to_contain_text("could not start Python")
-    expect(status.get_by_role("link", name="See every answer and its recommendation")).to_have_attribute(
-        "href", "../orchestration/paths/")
+    expect(
+        status.get_by_role("link", name="See every answer and its recommendation")
+    ).to_have_attribute("href", "../orchestration/paths/")
     # The runtime comes back: "Try again" recovers, with the answer already given.
     page.unroute("**/pyodide.asm.wasm")
     status.get_by_role("button", name="Try again").click()
@@ -195,14 +223,18 @@ def test_missing_runtime_ends_in_error_with_retry(page: Page, site_url: str) -> 
 def test_quiz_starts_again_after_instant_navigation(page: Page, site_url: str) -> None:
     page.goto(site_url)
     page.evaluate("window.__sameDocument = true")
-    page.get_by_role("navigation", name="Navigation").get_by_role("link", name="Take the quiz").first.click()
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="Take the quiz"
+    ).first.click()
     expect(page).to_have_url(site_url + "quiz/")
     assert page.evaluate("window.__sameDocument === true"), "Material did not navigate instantly"
     root = quiz(page)
     answer_all(page, root)
     assert recommendation(root)
     # Away and back again: a fresh quiz that works, on the runtime already booted.
-    page.get_by_role("navigation", name="Navigation").get_by_role("link", name="How to choose a tool").first.click()
+    page.get_by_role("navigation", name="Navigation").get_by_role(
+        "link", name="How to choose a tool"
+    ).first.click()
     page.go_back()
     root = quiz(page)
     settle(page, root)

@@ -34,7 +34,8 @@ def test_quiz_answer_reaches_python_in_the_browser(page: Page, site_url: str) ->
             """root => root.getAttribute('data-advisor-state') === 'error'
                 || root.querySelector('[data-recommendation]')
                 || root.querySelector('fieldset[data-question]:not(:has(input:checked))')""",
-            arg=quiz.element_handle(), timeout=60_000,
+            arg=quiz.element_handle(),
+            timeout=60_000,
         )
     expect(quiz.locator("[data-recommendation]").first).to_be_visible()
     elapsed = time.perf_counter() - started
@@ -45,6 +46,9 @@ def test_quiz_answer_reaches_python_in_the_browser(page: Page, site_url: str) ->
 
     # The worker's own requests are seen too (the runtime is fetched by the worker).
     assert any(url.endswith("/pyodide.asm.wasm") for url in requests)
-    foreign = [url for url in requests if urlsplit(url).scheme not in ("data", "blob")
-               and urlsplit(url).netloc != origin]
+    foreign = [
+        url
+        for url in requests
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != origin
+    ]
     assert foreign == [], f"requests left the local server: {foreign}"

@@ -59,7 +59,9 @@ def test_second_install_copies_nothing(tmp_path: Path) -> None:
     runtime = RuntimeVerifier().verify(PYODIDE)
     install_runtime(runtime, tmp_path)
     for name in BOOT_FILES:
-        assert (tmp_path / runtime.folder / name).read_bytes()[:64] == (PYODIDE / name).read_bytes()[:64]
+        assert (tmp_path / runtime.folder / name).read_bytes()[:64] == (
+            PYODIDE / name
+        ).read_bytes()[:64]
     assert install_runtime(runtime, tmp_path) == 0
 
 

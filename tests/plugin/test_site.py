@@ -66,20 +66,35 @@ def test_every_option_page_shows_every_field(built_site: Path, model_data: dict)
         page = built_site / model_data["id"] / "options" / option["id"] / "index.html"
         assert page.is_file(), f"no page for option {option['id']}"
         text = text_of(page)
-        expected = [option["name"], option["summary"], option["suits"], option["reviewed"],
-                    *option["strengths"], *option["avoid"],
-                    *(c["text"] for c in option["caveats"]),
-                    *(option["matrix"][c["id"]] for c in model_data["criteria"]),
-                    *(model_data["sources"][s["source"]]["title"] for s in option["sources"]),
-                    *(s["section"] for s in option["sources"] if s.get("section"))]
+        expected = [
+            option["name"],
+            option["summary"],
+            option["suits"],
+            option["reviewed"],
+            *option["strengths"],
+            *option["avoid"],
+            *(c["text"] for c in option["caveats"]),
+            *(option["matrix"][c["id"]] for c in model_data["criteria"]),
+            *(model_data["sources"][s["source"]]["title"] for s in option["sources"]),
+            *(s["section"] for s in option["sources"] if s.get("section")),
+        ]
         missing = [value for value in expected if norm(value) not in text]
         assert missing == [], f"{option['id']}: not shown: {missing}"
-        for heading in ("When to use it", "Strengths", "When not to use it", "Caveats",
-                        "Who it suits", "How it compares", "Sources"):
+        for heading in (
+            "When to use it",
+            "Strengths",
+            "When not to use it",
+            "Caveats",
+            "Who it suits",
+            "How it compares",
+            "Sources",
+        ):
             assert heading in text
 
 
-def test_option_pages_explain_when_the_quiz_recommends_them(built_site: Path, model_data: dict) -> None:
+def test_option_pages_explain_when_the_quiz_recommends_them(
+    built_site: Path, model_data: dict
+) -> None:
     for rule in model_data["rules"]:
         ids = [rule["recommend"]] if isinstance(rule["recommend"], str) else rule["recommend"]
         for option_id in ids:
@@ -108,25 +123,38 @@ def test_diagram_shows_every_question_and_option(built_site: Path, model_data: d
 
 def test_paths_page_lists_every_answer_path(built_site: Path, model_data: dict) -> None:
     page = built_site / model_data["id"] / "paths" / "index.html"
-    rows = [attrs for tag, attrs in parse(page).tags if tag == "tr" and (attrs.get("id") or "").startswith("path-")]
+    rows = [
+        attrs
+        for tag, attrs in parse(page).tags
+        if tag == "tr" and (attrs.get("id") or "").startswith("path-")
+    ]
     assert len(rows) == len(advisor.enumerate_paths(advisor.load_model(model_data)))
 
 
 def test_generated_pages_edit_the_model_they_come_from(built_site: Path, model_data: dict) -> None:
-    generated = [*(built_site / model_data["id"]).glob("*/index.html"),
-                 *(built_site / model_data["id"]).glob("options/*/index.html")]
+    generated = [
+        *(built_site / model_data["id"]).glob("*/index.html"),
+        *(built_site / model_data["id"]).glob("options/*/index.html"),
+    ]
     assert len(generated) == 3 + len(model_data["options"])
     for page in generated:
-        edits = [attrs.get("href") for tag, attrs in parse(page).tags
-                 if tag == "a" and "md-content__button" in (attrs.get("class") or "")]
+        edits = [
+            attrs.get("href")
+            for tag, attrs in parse(page).tags
+            if tag == "a" and "md-content__button" in (attrs.get("class") or "")
+        ]
         assert edits, f"no edit link on {page}"
-        assert all(str(href).endswith(f"/docs/models/{model_data['id']}.yml") for href in edits), edits
+        assert all(str(href).endswith(f"/docs/models/{model_data['id']}.yml") for href in edits), (
+            edits
+        )
 
 
 def test_generated_pages_are_in_search_and_navigation(built_site: Path, model_data: dict) -> None:
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
-    home_links = {attrs.get("href") for tag, attrs in parse(built_site / "index.html").tags if tag == "a"}
+    home_links = {
+        attrs.get("href") for tag, attrs in parse(built_site / "index.html").tags if tag == "a"
+    }
     for option in model_data["options"]:
         location = f"{model_data['id']}/options/{option['id']}/"
         assert location in locations
