@@ -1,0 +1,189 @@
+"""pytest plugin for the engine's unit tests inside Pyodide (`-p tests.pyodide.pyodide_plugin`).
+
+`tests/pyodide/run.mjs` loads it; CPython's pytest never does. It skips, each with its reason,
+only what cannot run in a browser's Python:
+
+- tests marked `cpython_only` (the marker is registered in pyproject.toml);
+- tests whose function or fixtures start processes (`subprocess`, `sys.executable`, ...),
+  directly or through a helper function of their module: Pyodide has no processes;
+- tests with a parameter that nests JSON thousands of levels deep: Pyodide's `json.loads`
+  overflows the WebAssembly stack instead of raising RecursionError (see DEEP_JSON);
+- test modules importing a package that is not installed in Pyodide (run.mjs installs pytest,
+  hypothesis and PyYAML's pure-Python code, nothing else).
+
+It also writes a JSON summary (counts, and every skip with its reason) to the file given by
+`--pyodide-report`, which run.mjs hands back to the caller.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# What a test's source mentions when it starts a process.
+PROCESS_WORDS = ("subprocess", "multiprocessing", "sys.executable", "os.system", "os.fork",
+                 "os.spawn", "os.exec", "os.popen", "pty.")
+PROCESSES = "starts a process: Pyodide has no processes"
+# json.loads recurses in C once per nesting level. CPython stops at its recursion limit with a
+# RecursionError; Pyodide 314 does not, and near 8,000 levels overflows the WebAssembly stack:
+# a fatal error that kills the interpreter (in the browser too), so such a test cannot run.
+DEEP_JSON = 5_000
+DEEP = (f"a parameter nests JSON over {DEEP_JSON} levels: json.loads overflows Pyodide's stack "
+        "(a fatal error, where CPython raises RecursionError)")
+_OPENERS = re.compile(r"[\[{]{%d,}" % DEEP_JSON)
+
+_counts: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
+_skips: list[dict[str, str]] = []
+_failures: list[str] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--pyodide-report", default=None,
+                     help="write a JSON summary of the run to this file")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cpython_only: cannot run inside Pyodide")
+
+
+def _missing_import(path: Path) -> str | None:
+    """The first top-level package a test module imports that this interpreter lacks."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None  # let pytest report it
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    for name in names:
+        top = name.split(".")[0]
+        if top in sys.builtin_module_names or top in sys.modules:
+            continue
+        if importlib.util.find_spec(top) is None:
+            return top
+    return None
+
+
+class _SkippedModule(pytest.Module):
+    reason = ""
+
+    def collect(self) -> Any:
+        pytest.skip(self.reason)
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> Any:
+    if not module_path.name.startswith("test_"):
+        return None
+    missing = _missing_import(module_path)
+    if missing is None:
+        return None
+    module = _SkippedModule.from_parent(parent, path=module_path)
+    module.reason = f"imports {missing}, which is not installed in Pyodide"
+    return module
+
+
+_spawners_of: dict[str, set[str]] = {}
+
+
+def _spawners(module: object) -> set[str]:
+    """Names of the module's top-level functions that start processes, directly or through
+    another top-level function of the module (a `run()` helper calling `subprocess.run`)."""
+    name = getattr(module, "__name__", "")
+    if name in _spawners_of:
+        return _spawners_of[name]
+    try:
+        text = inspect.getsource(module)  # type: ignore[arg-type]
+        tree = ast.parse(text)
+    except (OSError, TypeError, SyntaxError):
+        text, tree = "", ast.Module(body=[], type_ignores=[])
+    uses: dict[str, set[str]] = {}
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            segment = ast.get_source_segment(text, node) or ""
+            if any(word in segment for word in PROCESS_WORDS):
+                found.add(node.name)
+            uses[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    changed = True
+    while changed:
+        grown = {f for f, names in uses.items() if names & found} - found
+        found |= grown
+        changed = bool(grown)
+    _spawners_of[name] = found
+    return found
+
+
+def _starts_processes(item: pytest.Item) -> bool:
+    funcs: list[Any] = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        for defs in info.name2fixturedefs.values():
+            funcs += [d.func for d in defs]
+    for func in funcs:
+        func = inspect.unwrap(func) if func is not None else None
+        module = inspect.getmodule(func) if func is not None else None
+        if module is not None and func.__name__ in _spawners(module):
+            return True
+    return False
+
+
+def _deep_json(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec is not None else ()
+    return any(isinstance(v, str) and _OPENERS.search(v) for v in params)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("cpython_only"):
+            item.add_marker(pytest.mark.skip(reason="marked cpython_only"))
+        elif _starts_processes(item):
+            item.add_marker(pytest.mark.skip(reason=PROCESSES))
+        elif _deep_json(item):
+            item.add_marker(pytest.mark.skip(reason=DEEP))
+
+
+def _reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.skipped:
+        _counts["skipped"] += 1
+        _skips.append({"test": report.nodeid, "reason": _reason(report)})
+    elif report.failed:
+        _counts["errors"] += 1
+        _failures.append(report.nodeid)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed:
+        _counts["passed"] += 1
+    elif report.failed:
+        _counts["failed" if report.when == "call" else "errors"] += 1
+        _failures.append(report.nodeid)
+    elif report.skipped:
+        _counts["skipped"] += 1
+        _skips.append({"test": report.nodeid, "reason": _reason(report)})
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.getoption("--pyodide-report")
+    if path:
+        Path(path).write_text(json.dumps({
+            **_counts, "skips": _skips, "failures": _failures,
+            "python": sys.version, "platform": sys.platform}, indent=1), encoding="utf-8")
