@@ -1,23 +1,31 @@
-"""`python -m advisor`: the guide in a terminal (ask, questions, recommend, check, paths).
+"""`python -m advisor`: the guide in a terminal (ask, questions, recommend, check, paths, diff).
 
 The model is `--model PATH`; without it, `docs/models/orchestration.yml` under the current
 directory, else under the repository that holds this package. Exit status: 0 on success,
 1 when `check` finds errors, 2 on bad input (one line on stderr).
+
+`diff A B` compares two versions of the model: each of A and B is a file, or a git revision at
+which `git show REV:PATH` reads the model (PATH is `--model`, relative to the repository), or
+`REV:PATH` itself. It exits 0 whether or not the answers changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import os
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from advisor.check import check
+from advisor.diff import diff_models, to_markdown, to_text
 from advisor.engine import Result, recommend
 from advisor.model import AdvisorError, Model, ModelError, Problem, load_model
 from advisor.paths import enumerate_paths
@@ -93,6 +101,18 @@ def _parser() -> argparse.ArgumentParser:
     paths = commands.add_parser("paths", help="list every answer path and where it leads")
     paths.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
     paths.set_defaults(run=_paths)
+
+    diff = commands.add_parser(
+        "diff", help="how the answers change between two versions of the model",
+        description="List every answer path whose recommendation differs between two versions "
+                    "of the model, and the questions, choices, options and rules added or "
+                    "removed. Each version is a file, a git revision (the model is read at "
+                    "--model's path there) or REV:PATH.")
+    diff.add_argument("before", metavar="A", help="the old version: a file or a git revision")
+    diff.add_argument("after", metavar="B", help="the new version: a file or a git revision")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="markdown gives text to paste into a pull request")
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -247,6 +267,87 @@ def _paths(args: argparse.Namespace) -> int:
             cells = [str(n), answers, names, p.rule or ""]
             print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    model_path = _model_path(args)
+    before = _version(args.before, model_path)
+    after = _version(args.after, model_path)
+    result = diff_models(before, after)
+    if args.format == "json":
+        data = {"before": args.before, "after": args.after, **result.to_dict()}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        print(to_markdown(result, args.before, args.after), end="")
+    else:
+        print(to_text(result, args.before, args.after), end="")
+    return 0
+
+
+def _version(spec: str, model_path: Path) -> Model:
+    """One side of `diff`: a file if one has that name, else a git revision."""
+    if Path(spec).is_file():
+        try:
+            data, lines = _read(Path(spec))
+        except ModelError as err:
+            raise CliError(f"the model {spec} cannot be read: {err.problems[0]}") from None
+        return _loaded(data, lines, spec)
+    if ":" in spec:  # REV:PATH, as git spells it
+        cwd, obj, shown = Path.cwd(), spec, spec
+    else:
+        folder = model_path.resolve().parent
+        cwd = folder if folder.is_dir() else Path.cwd()
+        name = model_path.name if folder.is_dir() else str(model_path)
+        prefix = _git(cwd, "rev-parse", "--show-prefix").stdout_bytes.decode().strip()
+        obj, shown = f"{spec}:./{name}", f"{spec}:{prefix}{name}"
+    rev = spec.split(":", 1)[0] or "HEAD"
+    found = _git(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if found.returncode != 0:
+        reason = found.stderr.strip().splitlines()[-1] if found.stderr.strip() else (
+            f"no commit '{rev}'")
+        raise CliError(f"'{spec}' is neither a file nor a git revision ({reason})")
+    blob = _git(cwd, "cat-file", "blob", obj)
+    if blob.returncode != 0:
+        raise CliError(f"no model at {shown}: the file does not exist in that revision "
+                       "(pass --model PATH)")
+    with tempfile.TemporaryDirectory(prefix="advisor-diff-") as tmp:
+        file = Path(tmp, "model.yml")
+        file.write_bytes(blob.stdout_bytes)
+        try:
+            data, lines = read_model_file(file)
+        except ModelError as err:
+            problem = dataclasses.replace(err.problems[0], file=shown)
+            raise CliError(f"the model at {shown} cannot be read: {problem}") from None
+    return _loaded(data, lines, shown)
+
+
+def _loaded(data: dict[str, Any], lines: dict[str, int], shown: str) -> Model:
+    """The model, or a CliError naming the first problem, its file and line."""
+    try:
+        return load_model(data)
+    except ModelError as err:
+        first = err.problems[0]
+        problem = dataclasses.replace(first, file=shown, line=first.line or lines.get(first.path))
+        more = f" (and {len(err.problems) - 1} more)" if len(err.problems) > 1 else ""
+        raise CliError(f"{problem}{more}") from None
+
+
+@dataclasses.dataclass
+class _Done:
+    returncode: int
+    stdout_bytes: bytes
+    stderr: str
+
+
+def _git(cwd: Path, *args: str) -> _Done:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60,
+                              check=False)
+    except FileNotFoundError:
+        return _Done(127, b"", "git is not installed")
+    except (OSError, subprocess.SubprocessError) as err:
+        return _Done(1, b"", f"git failed: {err}")
+    return _Done(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace"))
 
 
 # --------------------------------------------------------------------------- rendering
