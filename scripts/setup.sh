@@ -12,3 +12,19 @@ fi
 
 # Exactly what package-lock.json pins (the Pyodide runtime), nothing else.
 npm ci --no-audit --no-fund --loglevel=error
+
+# Wheels for the engine's tests inside Pyodide (tests/pyodide/run.mjs installs them there with
+# unpackArchive): pure-Python, for the Python 3.14 of npm pyodide 314.0.7, pinned. PyYAML has
+# no pure wheel: run.mjs keeps the pure-Python code of its CPython 3.14 wheel. Fetched again
+# only when these pins change.
+wheels=.cache/pyodide-wheels
+pure="pytest==9.2.0 pluggy==1.7.0 iniconfig==2.3.1 packaging==26.4 pygments==2.21.0 hypothesis==6.155.7 sortedcontainers==2.4.0"
+yaml="pyyaml==6.0.4"
+if [ "$(cat "$wheels/PINS" 2>/dev/null)" != "$pure $yaml" ]; then
+  rm -rf "$wheels"
+  get=(.venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps
+       --only-binary=:all: --python-version 3.14 -d "$wheels")
+  "${get[@]}" --platform any $pure
+  "${get[@]}" --platform manylinux_2_17_x86_64 $yaml
+  echo "$pure $yaml" > "$wheels/PINS"
+fi

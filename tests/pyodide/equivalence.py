@@ -54,17 +54,19 @@ def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
     loaded = json.loads(handle(_json({"op": "load", "model": data, "version": VERSION})))
     runtime = loaded.get("runtime")
     if runtime is not None:
-        loaded["runtime"] = {k: RUNTIME for k in runtime}
+        loaded["runtime"] = dict.fromkeys(runtime, RUNTIME)
     web = {"load": _json(loaded)}
     for steps in prefixes:
         key = _key(steps)
-        web[f"strict {key}"] = handle(_json({
-            "op": "recommend", "model": model.id, "answers": dict(steps), "lenient": False}))
+        web[f"strict {key}"] = handle(
+            _json({"op": "recommend", "model": model.id, "answers": dict(steps), "lenient": False})
+        )
         pairs = [list(s) for s in steps]
         if steps:  # a URL that repeats its first question and holds a bad pair
             pairs += [[steps[0][0], "not-a-choice"], ["no-such-question", "x"]]
-        web[f"lenient {key}"] = handle(_json({
-            "op": "recommend", "model": model.id, "answers": pairs, "lenient": True}))
+        web[f"lenient {key}"] = handle(
+            _json({"op": "recommend", "model": model.id, "answers": pairs, "lenient": True})
+        )
 
     ids = [q.id for q in model.questions]
     all_answers = {}
@@ -74,8 +76,10 @@ def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "check": problems,
-        "paths": [_json({"steps": p.steps, "outcome": p.outcome, "rule": p.rule,
-                         "decide": p.decide}) for p in paths],
+        "paths": [
+            _json({"steps": p.steps, "outcome": p.outcome, "rule": p.rule, "decide": p.decide})
+            for p in paths
+        ],
         "states": states,
         "web": web,
         "all_answers": all_answers,
@@ -85,8 +89,11 @@ def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot(models: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """`model_snapshot` of each model by name, and the interpreter it ran on."""
-    return {"python": sys.version, "platform": sys.platform,
-            "models": {name: model_snapshot(data) for name, data in models.items()}}
+    return {
+        "python": sys.version,
+        "platform": sys.platform,
+        "models": {name: model_snapshot(data) for name, data in models.items()},
+    }
 
 
 def differences(cpython: dict[str, Any], pyodide: dict[str, Any], limit: int = 10) -> list[str]:
@@ -105,13 +112,20 @@ def differences(cpython: dict[str, Any], pyodide: dict[str, Any], limit: int = 1
                 continue
             for key in sorted(set(a) | set(b)):
                 if a.get(key) != b.get(key):
-                    found.append(f"{name} {part} [{key}]:\n  CPython {a.get(key)}\n"
-                                 f"  Pyodide {b.get(key)}")
+                    found.append(
+                        f"{name} {part} [{key}]:\n  CPython {a.get(key)}\n  Pyodide {b.get(key)}"
+                    )
     return found[:limit] + ([f"... and {len(found) - limit} more"] if len(found) > limit else [])
 
 
 def counts(snap: dict[str, Any]) -> dict[str, dict[str, int]]:
     """How much a snapshot compares, per model."""
-    return {name: {"paths": len(m["paths"]), "states": len(m["states"]),
-                   "web_replies": len(m["web"]), "all_answers": len(m["all_answers"])}
-            for name, m in snap["models"].items()}
+    return {
+        name: {
+            "paths": len(m["paths"]),
+            "states": len(m["states"]),
+            "web_replies": len(m["web"]),
+            "all_answers": len(m["all_answers"]),
+        }
+        for name, m in snap["models"].items()
+    }

@@ -29,16 +29,27 @@ from typing import Any
 import pytest
 
 # What a test's source mentions when it starts a process.
-PROCESS_WORDS = ("subprocess", "multiprocessing", "sys.executable", "os.system", "os.fork",
-                 "os.spawn", "os.exec", "os.popen", "pty.")
+PROCESS_WORDS = (
+    "subprocess",
+    "multiprocessing",
+    "sys.executable",
+    "os.system",
+    "os.fork",
+    "os.spawn",
+    "os.exec",
+    "os.popen",
+    "pty.",
+)
 PROCESSES = "starts a process: Pyodide has no processes"
 # json.loads recurses in C once per nesting level. CPython stops at its recursion limit with a
 # RecursionError; Pyodide 314 does not, and near 8,000 levels overflows the WebAssembly stack:
 # a fatal error that kills the interpreter (in the browser too), so such a test cannot run.
 DEEP_JSON = 5_000
-DEEP = (f"a parameter nests JSON over {DEEP_JSON} levels: json.loads overflows Pyodide's stack "
-        "(a fatal error, where CPython raises RecursionError)")
-_OPENERS = re.compile(r"[\[{]{%d,}" % DEEP_JSON)
+DEEP = (
+    f"a parameter nests JSON over {DEEP_JSON} levels: json.loads overflows Pyodide's stack "
+    "(a fatal error, where CPython raises RecursionError)"
+)
+_OPENERS = re.compile(rf"[\[{{]{{{DEEP_JSON},}}")
 
 _counts: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
 _skips: list[dict[str, str]] = []
@@ -46,8 +57,9 @@ _failures: list[str] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--pyodide-report", default=None,
-                     help="write a JSON summary of the run to this file")
+    parser.addoption(
+        "--pyodide-report", default=None, help="write a JSON summary of the run to this file"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -97,8 +109,9 @@ _spawners_of: dict[str, set[str]] = {}
 
 
 def _spawners(module: object) -> set[str]:
-    """Names of the module's top-level functions that start processes, directly or through
-    another top-level function of the module (a `run()` helper calling `subprocess.run`)."""
+    """Names of the module's functions (top level, or methods of its classes) that start
+    processes, directly or through another such function (a `run()` helper calling
+    `subprocess.run`)."""
     name = getattr(module, "__name__", "")
     if name in _spawners_of:
         return _spawners_of[name]
@@ -109,7 +122,8 @@ def _spawners(module: object) -> set[str]:
         text, tree = "", ast.Module(body=[], type_ignores=[])
     uses: dict[str, set[str]] = {}
     found: set[str] = set()
-    for node in tree.body:
+    defs = [*tree.body, *(n for c in tree.body if isinstance(c, ast.ClassDef) for n in c.body)]
+    for node in defs:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             segment = ast.get_source_segment(text, node) or ""
             if any(word in segment for word in PROCESS_WORDS):
@@ -130,10 +144,12 @@ def _starts_processes(item: pytest.Item) -> bool:
     if info is not None:
         for defs in info.name2fixturedefs.values():
             funcs += [d.func for d in defs]
-    for func in funcs:
-        func = inspect.unwrap(func) if func is not None else None
-        module = inspect.getmodule(func) if func is not None else None
-        if module is not None and func.__name__ in _spawners(module):
+    for found in funcs:
+        if found is None:
+            continue
+        func = inspect.unwrap(found)
+        module = inspect.getmodule(func)
+        if module is not None and getattr(func, "__name__", "") in _spawners(module):
             return True
     return False
 
@@ -184,6 +200,16 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     path = config.getoption("--pyodide-report")
     if path:
-        Path(path).write_text(json.dumps({
-            **_counts, "skips": _skips, "failures": _failures,
-            "python": sys.version, "platform": sys.platform}, indent=1), encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(
+                {
+                    **_counts,
+                    "skips": _skips,
+                    "failures": _failures,
+                    "python": sys.version,
+                    "platform": sys.platform,
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )

@@ -56,29 +56,48 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     if not PYODIDE.exists():
         pytest.skip("node_modules/pyodide is missing: run `npm ci` (bash scripts/setup.sh)")
     assert any(WHEELS.glob("pytest-*.whl")), (
-        f"no pytest wheel in {WHEELS}: run `bash scripts/setup.sh` to fetch the wheels")
+        f"no pytest wheel in {WHEELS}: run `bash scripts/setup.sh` to fetch the wheels"
+    )
     work = tmp_path_factory.mktemp("pyodide")
     # What the browser gets: the YAML read in CPython, as JSON.
-    models = {name: json.loads(json.dumps(read_model_file(path)[0]))
-              for name, path in MODELS.items()}
+    models = {
+        name: json.loads(json.dumps(read_model_file(path)[0])) for name, path in MODELS.items()
+    }
     (work / "models.json").write_text(json.dumps(models), encoding="utf-8")
-    command = [node, str(RUNNER), "--models", str(work / "models.json"),
-               "--snapshot", str(work / "snapshot.json"), "--report", str(work / "report.json"),
-               "--", "-q", "-rs"]
+    command = [
+        node,
+        str(RUNNER),
+        "--models",
+        str(work / "models.json"),
+        "--snapshot",
+        str(work / "snapshot.json"),
+        "--report",
+        str(work / "report.json"),
+        "--",
+        "-q",
+        "-rs",
+    ]
     start = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
-                              timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
         returncode, output = done.returncode, done.stdout + done.stderr
     except subprocess.TimeoutExpired as err:
         out = (err.stdout or b"") + (err.stderr or b"")
         text = out.decode(errors="replace") if isinstance(out, bytes) else out
         pytest.fail(f"run.mjs did not finish in {TIMEOUT} s:\n{text[-20_000:]}")
     seconds = time.monotonic() - start
-    report = (json.loads((work / "report.json").read_text(encoding="utf-8"))
-              if (work / "report.json").exists() else {})
-    snap = (json.loads((work / "snapshot.json").read_text(encoding="utf-8"))
-            if (work / "snapshot.json").exists() else None)
+    report = (
+        json.loads((work / "report.json").read_text(encoding="utf-8"))
+        if (work / "report.json").exists()
+        else {}
+    )
+    snap = (
+        json.loads((work / "snapshot.json").read_text(encoding="utf-8"))
+        if (work / "snapshot.json").exists()
+        else None
+    )
     print(f"\nPyodide run: {seconds:.1f} s\n{output[-3000:]}")
     return Run(returncode, output, seconds, report, snap, models)
 
@@ -99,7 +118,8 @@ def test_unit_tests_pass_inside_pyodide(pyodide_run: Run) -> None:
     total = ran + report["skipped"]
     assert ran >= RUN_AT_LEAST * total, (
         f"only {ran} of {total} unit tests ran in Pyodide; skipped:\n"
-        + "\n".join(f"{s['test']}: {s['reason']}" for s in report["skips"]))
+        + "\n".join(f"{s['test']}: {s['reason']}" for s in report["skips"])
+    )
     for skip in report["skips"]:
         assert skip["reason"], f"{skip['test']} skipped without a reason"
 
@@ -121,4 +141,6 @@ def test_pyodide_answers_exactly_as_cpython(pyodide_run: Run) -> None:
     found = differences(mine, theirs)
     assert not found, "CPython and Pyodide differ:\n" + "\n".join(found)
     assert theirs["models"]["orchestration"]["runtime"] == {
-        "version": theirs["python"], "platform": "emscripten"}
+        "version": theirs["python"],
+        "platform": "emscripten",
+    }
