@@ -96,6 +96,31 @@ def snapshot(models: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _where(a: object, b: object, path: str = "") -> str:
+    """The first JSON path at which two values differ, with both values there (shortened)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b):
+            return f"{path or '.'} keys: {list(a)} != {list(b)}"
+        for key in a:
+            if a[key] != b[key]:
+                return _where(a[key], b[key], f"{path}.{key}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _where(x, y, f"{path}[{i}]")
+    return f"{path or '.'}: CPython {json.dumps(a)[:300]} != Pyodide {json.dumps(b)[:300]}"
+
+
+def _text_diff(a: object, b: object) -> str:
+    if isinstance(a, str) and isinstance(b, str):
+        try:
+            x, y = json.loads(a), json.loads(b)
+        except ValueError:
+            return f"CPython {a[:300]!r} != Pyodide {b[:300]!r}"
+        return _where(x, y) if x != y else "same data, different JSON text"
+    return f"CPython {a!r} != Pyodide {b!r}"
+
+
 def differences(cpython: dict[str, Any], pyodide: dict[str, Any], limit: int = 10) -> list[str]:
     """Readable differences between two snapshots (ignoring `python`, `platform`, `runtime`)."""
     found: list[str] = []
@@ -108,13 +133,11 @@ def differences(cpython: dict[str, Any], pyodide: dict[str, Any], limit: int = 1
             if a == b:
                 continue
             if isinstance(a, list) or isinstance(b, list):
-                found.append(f"{name} {part}: CPython {a!r}\n  Pyodide {b!r}")
+                found.append(f"{name} {part}: CPython {a!r} != Pyodide {b!r}")
                 continue
             for key in sorted(set(a) | set(b)):
                 if a.get(key) != b.get(key):
-                    found.append(
-                        f"{name} {part} [{key}]:\n  CPython {a.get(key)}\n  Pyodide {b.get(key)}"
-                    )
+                    found.append(f"{name} {part} [{key}]: {_text_diff(a.get(key), b.get(key))}")
     return found[:limit] + ([f"... and {len(found) - limit} more"] if len(found) > limit else [])
 
 
