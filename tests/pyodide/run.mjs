@@ -89,10 +89,11 @@ async function main() {
     const bytes = new Uint8Array(fs.readFileSync(path.join(opts.wheels, wheel)));
     pyodide.unpackArchive(bytes, "wheel", { extractDir: site });
   }
-  // Native code from CPython wheels cannot load in WebAssembly: keep the pure-Python part.
+  // Native code from CPython wheels (PyYAML's _yaml...-linux-gnu.so) cannot load in
+  // WebAssembly: delete it, keep the pure-Python part (PyYAML then uses its Python loader).
   pyodide.runPython(`
 import pathlib
-for so in pathlib.Path(${JSON.stringify(site)}).rglob("*.so"):
+for so in pathlib.Path(${JSON.stringify(site)}).rglob("*-linux-gnu.so"):
     so.unlink()
 `);
   let files = 0;
