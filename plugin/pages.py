@@ -4,11 +4,12 @@ edit link to the model file); their content comes from the engine and the model 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 import advisor
 from advisor.tree import decision_tree
@@ -20,46 +21,72 @@ from . import render
 class GeneratedPage:
     src_uri: str
     title: str
-    content: str
+    template: str
+    option: str | None = None
+    content: str = ""
 
 
-def page_uri(model_id: str, kind: str, option_id: str | None = None) -> str:
-    """Where a generated page lives, relative to docs_dir."""
-    if kind == "option":
-        return f"{model_id}/options/{option_id}.md"
-    return f"{model_id}/{kind}.md"
-
-
-def model_pages(
-    model: advisor.Model, data: dict[str, Any], version: str | None
-) -> list[GeneratedPage]:
-    """Every page generated for one model, in navigation order."""
-    context = render.model_context(model, data)
-    context["version"] = version
+def plan(model: advisor.Model) -> list[GeneratedPage]:
+    """The pages generated for one model, in navigation order, before rendering: known from the
+    model alone, so the navigation can list them while the config is read."""
     pages = [
-        GeneratedPage(
-            page_uri(model.id, "compare"), "Comparison matrix", render.page("compare.md", context)
-        ),
-        GeneratedPage(
-            page_uri(model.id, "decision-tree"),
-            "Decision diagram",
-            render.page("decision-tree.md", {**context, "tree": decision_tree(model)}),
-        ),
-        GeneratedPage(
-            page_uri(model.id, "paths"),
-            "Every answer path",
-            render.page("paths.md", {**context, "paths": advisor.enumerate_paths(model)}),
-        ),
+        GeneratedPage(f"{model.id}/compare.md", "Comparison matrix", "compare.md"),
+        GeneratedPage(f"{model.id}/decision-tree.md", "Decision diagram", "decision-tree.md"),
+        GeneratedPage(f"{model.id}/paths.md", "Every answer path", "paths.md"),
     ]
-    for option in context["options"]:
-        pages.append(
-            GeneratedPage(
-                page_uri(model.id, "option", option["id"]),
-                option["name"],
-                render.page("option.md", {**context, "option": option}),
-            )
-        )
+    pages += [
+        GeneratedPage(f"{model.id}/options/{o.id}.md", o.name, "option.md", option=o.id)
+        for o in model.options
+    ]
     return pages
+
+
+def url_of(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL MkDocs gives the page built from ``src_uri``."""
+    return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=use_directory_urls).url
+
+
+def render_pages(
+    model: advisor.Model,
+    data: dict[str, Any],
+    planned: list[GeneratedPage],
+    *,
+    quiz_uri: str | None,
+    use_directory_urls: bool,
+) -> list[GeneratedPage]:
+    """The planned pages with their Markdown. Links between pages are relative, so the site
+    works from any folder of any host."""
+    context = render.model_context(model, data)
+    extra: dict[str, Any] = {}
+    if any(p.template == "decision-tree.md" for p in planned):
+        extra["tree"] = decision_tree(model)
+    if any(p.template == "paths.md" for p in planned):
+        extra["paths"] = advisor.enumerate_paths(model)
+    options = {o["id"]: o for o in context["options"]}
+    rendered = []
+    for page in planned:
+        here = url_of(page.src_uri, use_directory_urls)
+
+        def link(target: str, here: str = here) -> str:
+            return get_relative_url(url_of(target, use_directory_urls), here)
+
+        def option_link(option_id: str, link: Any = link) -> str:
+            return str(link(f"{model.id}/options/{option_id}.md"))
+
+        page_context = {
+            **context,
+            **extra,
+            "link": link,
+            "option_link": option_link,
+            "compare_link": link(f"{model.id}/compare.md"),
+            "tree_link": link(f"{model.id}/decision-tree.md"),
+            "paths_link": link(f"{model.id}/paths.md"),
+            "quiz_link": link(quiz_uri) if quiz_uri else None,
+            "option": options.get(page.option or ""),
+        }
+        content = render.page(page.template, page_context)
+        rendered.append(replace(page, content=content))
+    return rendered
 
 
 def as_file(config: MkDocsConfig, page: GeneratedPage, model_src_uri: str) -> File:

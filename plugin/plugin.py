@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import read_model_file
 
-from . import pages, render
+from . import changes, freshness, pages, render
 from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .version import GuideVersion, guide_version
@@ -56,6 +56,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.assets: dict[str, str] = {}
         self._generated: list[File] = []
         self._pages: dict[str, list[pages.GeneratedPage]] = {}
+        self._use_directory_urls = True
         self.bytes_copied = 0
         self.version = GuideVersion(None, None)
 
@@ -105,24 +106,43 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 File.generated(config, self.assets[name], content=(ASSETS / name).read_bytes())
             )
 
+        self._use_directory_urls = config.use_directory_urls
         self._pages = {}
         if self.config.generate_pages:
             for model_id, loaded in self.models.items():
-                self._pages[model_id] = pages.model_pages(loaded.model, loaded.data, None)
+                self._pages[model_id] = pages.plan(loaded.model)
                 if config.nav is not None:
                     pages.add_to_nav(config.nav, loaded.model, self._pages[model_id])
+            # "What changed" pages, from the models' git history (plugin/changes.py)
+            self._generated += changes.files(
+                config, self.models.values(), self.version.label, self.config.max_age_days
+            )
 
         config.extra_css.append(self.assets["widget.css"])
         config.extra_javascript.append(self.assets["widget.js"])
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Warn about guidance not reviewed within ``max_age_days``: a strict build fails until
+        someone re-checks it against its sources (plugin/freshness.py)."""
+        for message in freshness.warnings(config, self.models.values(), self.config.max_age_days):
+            log.warning(message)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add what the browser loads (advisor archive, models, widget assets) and the pages
         generated from each model, so they are built, searched and linked like authored ones."""
         for file in self._generated:
             files.append(file)
-        for model_id, generated in self._pages.items():
+        quiz_pages = self._find_quiz_pages(files)
+        for model_id, planned in self._pages.items():
             loaded = self.models[model_id]
+            generated = pages.render_pages(
+                loaded.model,
+                loaded.data,
+                planned,
+                quiz_uri=quiz_pages.get(model_id),
+                use_directory_urls=config.use_directory_urls,
+            )
             for page in generated:
                 if files.get_file_from_path(page.src_uri) is not None:
                     raise PluginError(
@@ -169,6 +189,20 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         return server
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _url(self, src_uri: str) -> str:
+        return pages.url_of(src_uri, self._use_directory_urls)
+
+    @staticmethod
+    def _find_quiz_pages(files: Files) -> dict[str, str]:
+        """The first page holding each model's quiz, so generated pages can link to it."""
+        found: dict[str, str] = {}
+        for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
+            if file.generated_by is not None:
+                continue
+            for match in MARKER.finditer(file.content_string):
+                found.setdefault(match.group("model"), file.src_uri)
+        return found
 
     def _load_model(self, docs_dir: Path, src_uri: str) -> LoadedModel:
         path = docs_dir / src_uri
@@ -219,8 +253,10 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             "archive": rel(self.assets["advisor.zip"]),
             "lock": {"info": self.runtime.lock_info, "packages": {}},
             "timeout": self.config.boot_timeout,
-            "fallback": rel(f"{model_id}/paths/"),
-            "options": rel(f"{model_id}/options/"),
+            "fallback": rel(self._url(f"{model_id}/paths.md")),
+            "optionUrls": {
+                o.id: rel(self._url(f"{model_id}/options/{o.id}.md")) for o in loaded.model.options
+            },
             "version": self.version.label,
         }
         return {

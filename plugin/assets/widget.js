@@ -379,7 +379,8 @@
     }
 
     optionLink(option) {
-      return el("a", { href: `${this.settings.options}${encodeURIComponent(option.id)}/` }, option.name);
+      const href = this.settings.optionUrls[option.id];
+      return href ? el("a", { href }, option.name) : el("span", {}, option.name);
     }
 
     renderResult(result) {
