@@ -28,18 +28,12 @@ from typing import Any
 
 import pytest
 
-# What a test's source mentions when it starts a process.
-PROCESS_WORDS = (
-    "subprocess",
-    "multiprocessing",
-    "sys.executable",
-    "os.system",
-    "os.fork",
-    "os.spawn",
-    "os.exec",
-    "os.popen",
-    "pty.",
-)
+# What starts a process, as code (not in strings): these modules, and these attributes.
+PROCESS_MODULES = {"subprocess", "multiprocessing", "pty", "concurrent.futures.process"}
+PROCESS_ATTRIBUTES = {
+    "sys": ("executable",),
+    "os": ("system", "fork", "spawn", "exec", "popen", "posix_spawn"),
+}
 PROCESSES = "starts a process: Pyodide has no processes"
 # json.loads recurses in C once per nesting level. CPython stops at its recursion limit with a
 # RecursionError; Pyodide 314 does not, and near 8,000 levels overflows the WebAssembly stack:
@@ -108,6 +102,15 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
 _spawners_of: dict[str, set[str]] = {}
 
 
+def _starts_process(node: ast.AST) -> bool:
+    """`os.system`, `os.fork...`, `sys.executable`, ... as code."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.attr.startswith(PROCESS_ATTRIBUTES.get(node.value.id, ("\0",)))
+    )
+
+
 def _spawners(module: object) -> set[str]:
     """Names of the module's functions (top level, or methods of its classes) that start
     processes, directly or through another such function (a `run()` helper calling
@@ -116,19 +119,28 @@ def _spawners(module: object) -> set[str]:
     if name in _spawners_of:
         return _spawners_of[name]
     try:
-        text = inspect.getsource(module)  # type: ignore[arg-type]
-        tree = ast.parse(text)
+        tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
     except (OSError, TypeError, SyntaxError):
-        text, tree = "", ast.Module(body=[], type_ignores=[])
+        tree = ast.Module(body=[], type_ignores=[])
+    # Names bound to process modules or their functions (`import subprocess`,
+    # `from subprocess import run`) anywhere in the module.
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bound |= {
+                a.asname or a.name.split(".")[0] for a in node.names if a.name in PROCESS_MODULES
+            }
+        elif isinstance(node, ast.ImportFrom) and node.module in PROCESS_MODULES:
+            bound |= {a.asname or a.name for a in node.names}
     uses: dict[str, set[str]] = {}
     found: set[str] = set()
     defs = [*tree.body, *(n for c in tree.body if isinstance(c, ast.ClassDef) for n in c.body)]
     for node in defs:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            segment = ast.get_source_segment(text, node) or ""
-            if any(word in segment for word in PROCESS_WORDS):
+            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            if names & bound or any(_starts_process(n) for n in ast.walk(node)):
                 found.add(node.name)
-            uses[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            uses[node.name] = names
     changed = True
     while changed:
         grown = {f for f, names in uses.items() if names & found} - found
