@@ -287,3 +287,15 @@ def test_axe_finds_no_wcag_violations(page: Page, site_url: str, answered: bool)
         answer_all(page, root)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_without_webassembly_the_quiz_points_to_the_static_paths(page: Page, site_url: str) -> None:
+    page.add_init_script("delete globalThis.WebAssembly")
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    expect(root).to_have_attribute("data-advisor-state", "unsupported")
+    status = root.locator("[data-advisor-status]")
+    expect(status).to_contain_text("cannot run the quiz")
+    status.get_by_role("link", name="See every answer and its recommendation").click()
+    expect(page).to_have_url(site_url + "orchestration/paths/")
+    expect(page.locator("tr[id^=path-]").first).to_be_visible()
