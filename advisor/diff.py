@@ -9,8 +9,9 @@ evaluate it on the other version's model:
 
 - a question that does not exist in that version is not asked there, so its answer is dropped;
 - an answer naming a choice that does not exist there makes the path *not reachable* there;
-- otherwise the engine walks the answers and either *decides* (one outcome is left) or still
-  *asks more* (it would ask another question; the outcomes still possible are listed).
+- otherwise the version either *decides* (every way of answering the remaining questions leads
+  to one recommendation) or *asks more* (the quiz would ask another question, named, and the
+  recommendations still possible are listed).
 
 A path is reported when the two versions disagree: a different recommendation, asks more, not
 reachable. A recommendation is the recommended option ids (a tie's `decide` text is not
@@ -246,11 +247,12 @@ def verdict(model: Model, steps: tuple[tuple[str, str], ...]) -> Verdict:
         if choice not in a.choices[qi]:
             return Verdict("unreachable", missing=(question, choice))
         by_index[qi] = choice
-    state, _, next_qi = a.walk(by_index)
+    state = tuple(by_index.get(qi) for qi in range(len(model.questions)))
     outcomes = a.outcomes(state)
     if len(outcomes) == 1:
         (option_ids, _), = outcomes
         return _decided(model, option_ids)
+    _, _, next_qi = a.walk(by_index)
     order = {o.id: i for i, o in enumerate(model.options)}
     possible = sorted({ids for ids, _ in outcomes},
                       key=lambda ids: [order[i] for i in ids] or [len(order)])
@@ -278,16 +280,21 @@ def _answers(model: Model, steps: tuple[tuple[str, str], ...]) -> tuple[Answer, 
 # --------------------------------------------------------------------------- rendering
 
 
+def _group(shown: tuple[str, ...]) -> str:
+    if not shown:
+        return "no recommendation"
+    return shown[0] if len(shown) == 1 else " + ".join(shown) + " (tie)"
+
+
 def describe(v: Verdict, side: str, *, names: bool = False) -> str:
     """A verdict in words; `side` is `before` or `after` (it words unreachable paths);
     `names` uses option names instead of ids."""
     if v.kind == "decided":
-        shown = v.names if names else v.options
-        return " or ".join(shown) if shown else "no recommendation"
+        return _group(v.names if names else v.options)
     if v.kind == "open":
         groups = v.possible_names if names else v.possible
-        could = ", ".join(" or ".join(g) if g else "no recommendation" for g in groups)
-        return f"asks more: {v.next_question} next (could be {could})"
+        could = " or ".join(_group(g) for g in groups)
+        return f"asks more: {v.next_question} next (could end in {could})"
     question, choice = v.missing or ("", "")
     if side == "before":
         return f"not reachable before: {question}={choice} is new"

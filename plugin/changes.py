@@ -362,9 +362,10 @@ def _verdict_text(v: Verdict, side: str, texts: dict[str, str]) -> str:
     if v.kind == "decided":
         return " or, equally, ".join(v.names) if v.names else "No recommendation"
     if v.kind == "open":
-        could = "; ".join(" or ".join(g) if g else "no recommendation" for g in v.possible_names)
+        could = " or ".join(" and ".join(g) + (", equally" if len(g) > 1 else "")
+                            if g else "no recommendation" for g in v.possible_names)
         asks = texts.get(v.next_question or "", v.next_question or "")
-        return f"Asks more first: “{asks}” (then {could})"
+        return f"Asks one more question first, “{asks}”, then {could}"
     question, choice = v.missing or ("", "")
     label = texts.get(f"{question}.{choice}", choice)
     asked = texts.get(question, question)
