@@ -23,6 +23,7 @@ in memory, keyed by id, with the version that goes into their decision records.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -33,6 +34,24 @@ __all__ = ["handle"]
 
 _MODELS: dict[str, tuple[Model, str | None]] = {}
 _MESSAGE_LIMIT = 4000
+#: Deepest nesting of arrays and objects a request may have. A model is a handful of levels;
+#: Pyodide's `json.loads` does not raise RecursionError but kills the interpreter (and the
+#: reader's quiz) near 8,000 levels, so depth is checked before parsing.
+_MAX_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of `[` and `{` in a JSON text, ignoring strings."""
+    depth = deepest = 0
+    for char in _NOT_BRACKET.sub("", _JSON_STRING.sub('""', text)):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 class RequestError(AdvisorError):
@@ -62,6 +81,8 @@ def _error(kind: str, message: str) -> dict[str, Any]:
 def _dispatch(request_json: object) -> dict[str, Any]:
     if not isinstance(request_json, str):
         raise RequestError(f"a request must be a JSON string, not {type(request_json).__name__}")
+    if _nesting(request_json) > _MAX_DEPTH:
+        raise RequestError(f"the request nests arrays or objects over {_MAX_DEPTH} levels deep")
     try:
         request = json.loads(request_json)
     except (ValueError, RecursionError) as err:

@@ -402,7 +402,14 @@
       if (result.why_not.length) {
         const list = el("ul", { class: "advisor__why-not" });
         for (const item of result.why_not) {
-          list.append(el("li", {}, this.optionLink({ id: item.option, name: item.name }), `: ${item.reasons.join(" ")}`));
+          const [first, ...more] = item.reasons;
+          const entry = el("li", {}, this.optionLink({ id: item.option, name: item.name }), `: ${first || ""}`);
+          if (more.length) {
+            entry.append(el("details", { class: "advisor__more" },
+              el("summary", { text: `${more.length} more reason${more.length === 1 ? "" : "s"}` }),
+              el("ul", {}, ...more.map((reason) => el("li", { text: reason })))));
+          }
+          list.append(entry);
         }
         box.push(el("h4", { text: "Why not the others" }), list);
       }

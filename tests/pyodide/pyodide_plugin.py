@@ -6,8 +6,6 @@ only what cannot run in a browser's Python:
 - tests marked `cpython_only` (the marker is registered in pyproject.toml);
 - tests whose function or fixtures start processes (`subprocess`, `sys.executable`, ...),
   directly or through a helper function of their module: Pyodide has no processes;
-- tests with a parameter that nests JSON thousands of levels deep: Pyodide's `json.loads`
-  overflows the WebAssembly stack instead of raising RecursionError (see DEEP_JSON);
 - test modules importing a package that is not installed in Pyodide (run.mjs installs pytest,
   hypothesis and PyYAML's pure-Python code, nothing else).
 
@@ -21,7 +19,6 @@ import ast
 import importlib.util
 import inspect
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,16 +32,6 @@ PROCESS_ATTRIBUTES = {
     "os": ("system", "fork", "spawn", "exec", "popen", "posix_spawn"),
 }
 PROCESSES = "starts a process: Pyodide has no processes"
-# json.loads recurses in C once per nesting level. CPython stops at its recursion limit with a
-# RecursionError; Pyodide 314 does not, and near 8,000 levels overflows the WebAssembly stack:
-# a fatal error that kills the interpreter (in the browser too), so such a test cannot run.
-DEEP_JSON = 5_000
-DEEP = (
-    f"a parameter nests JSON over {DEEP_JSON} levels: json.loads overflows Pyodide's stack "
-    "(a fatal error, where CPython raises RecursionError)"
-)
-_OPENERS = re.compile(rf"[\[{{]{{{DEEP_JSON},}}")
-
 _counts: dict[str, int] = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
 _skips: list[dict[str, str]] = []
 _failures: list[str] = []
@@ -166,20 +153,12 @@ def _starts_processes(item: pytest.Item) -> bool:
     return False
 
 
-def _deep_json(item: pytest.Item) -> bool:
-    callspec = getattr(item, "callspec", None)
-    params = callspec.params.values() if callspec is not None else ()
-    return any(isinstance(v, str) and _OPENERS.search(v) for v in params)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("cpython_only"):
             item.add_marker(pytest.mark.skip(reason="marked cpython_only"))
         elif _starts_processes(item):
             item.add_marker(pytest.mark.skip(reason=PROCESSES))
-        elif _deep_json(item):
-            item.add_marker(pytest.mark.skip(reason=DEEP))
 
 
 def _reason(report: pytest.TestReport | pytest.CollectReport) -> str:
