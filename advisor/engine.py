@@ -567,7 +567,8 @@ def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozen
                 earlier = [r for r in sorted(deciders) if r < ri and r != a.none]
                 if earlier:
                     first = model.rules[earlier[0]]
-                    reason = f"An earlier rule ({first.id}) decides first: {first.because}"
+                    reason = (f"Your answers already settle the outcome by rule {first.id}, "
+                              f"which comes before this option's rule {rule.id}.")
                 else:  # pragma: no cover - an excluded option's live rule always has one
                     reason = "This rule cannot decide for these answers."
             if reason not in reasons:

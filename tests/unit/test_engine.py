@@ -198,12 +198,12 @@ def test_why_not_names_the_answer_that_rules_an_option_out(guide: Model) -> None
             'answer is "Data scientists".',
             'You answered "Who will maintain it?": "DevOps engineers"; this fits when the '
             'answer is "A platform team".',
-            "An earlier rule (devops-simple) decides first: A straight line of steps is what "
-            "DevOps engineers already run in CodePipeline.",
+            "Your answers already settle the outcome by rule devops-simple, which comes before "
+            "this option's rule fallback.",
         ]},
         {"option": "step-functions", "name": "AWS Step Functions", "reasons": [
-            "An earlier rule (devops-simple) decides first: A straight line of steps is what "
-            "DevOps engineers already run in CodePipeline.",
+            "Your answers already settle the outcome by rule devops-simple, which comes before "
+            "this option's rule many-services.",
             'You answered "Who will maintain it?": "DevOps engineers"; this fits when the '
             'answer is "A platform team".',
         ]},
