@@ -42,6 +42,7 @@ class LoadedModel:
     src_uri: str  # relative to docs_dir, e.g. "models/orchestration.yml"
     data: dict[str, Any]
     model: advisor.Model
+    payload: bytes  # the model as the browser gets it (JSON)
     json_uri: str  # where the browser fetches it, content-hashed
 
 
@@ -99,7 +100,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
             self._generated.append(
-                File.generated(config, loaded.json_uri, content=self._model_json(loaded))
+                File.generated(config, loaded.json_uri, content=loaded.payload)
             )
         for name in ("widget.js", "widget.css", "worker.mjs"):
             self._generated.append(
@@ -226,16 +227,11 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 f"advisor: the model '{src_uri}' has {len(errors)} problem(s):\n{listing}"
             )
         model = advisor.load_model(data)
-        payload = self._encode(data)
+        payload = json.dumps(
+            data, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
         json_uri = f"{PREFIX}/models/{hashed_name(model.id, '.json', payload)}"
-        return LoadedModel(src_uri, data, model, json_uri)
-
-    @staticmethod
-    def _encode(data: dict[str, Any]) -> bytes:
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def _model_json(self, loaded: LoadedModel) -> bytes:
-        return self._encode(loaded.data)
+        return LoadedModel(src_uri, data, model, payload, json_uri)
 
     def _widget_context(self, model_id: str, page: Page) -> dict[str, Any]:
         assert self.runtime is not None

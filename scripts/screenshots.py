@@ -13,10 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.sitetools import build_site, launch_args, serve
+from tests.e2e.helpers import answer_all, quiz, settle  # noqa: E402
+from tests.sitetools import build_site, launch_args, serve  # noqa: E402
 
 PAGES = {
     "home": "",
@@ -27,26 +28,12 @@ PAGES = {
 }
 
 
-def answer_all(page: Page) -> None:
-    quiz = page.locator("[data-advisor]").first
-    for _ in range(20):
-        if quiz.locator("[data-recommendation]").count():
-            return
-        quiz.locator("fieldset[data-question]:not(:has(input:checked)) input").first.check()
-        page.wait_for_function(
-            """r => r.querySelector('[data-recommendation]')
-               || r.querySelector('fieldset[data-question]:not(:has(input:checked))')
-               || r.getAttribute('data-advisor-state') === 'error'""",
-            arg=quiz.element_handle(),
-            timeout=60_000,
-        )
-
-
 def main() -> None:
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "site"
+    given = len(sys.argv) > 1 and sys.argv[1]
+    site = Path(given) if given else Path(tempfile.mkdtemp()) / "site"
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    if len(sys.argv) <= 1:
+    if not given:
         result = build_site(site)
         if result.returncode:
             sys.exit(result.stderr)
@@ -65,7 +52,8 @@ def main() -> None:
                     )
                 page.goto(url + "quiz/")
                 page.screenshot(path=out / f"quiz-question-{scheme}-{width}.png", full_page=True)
-                answer_all(page)
+                settle(page, quiz(page))
+                answer_all(page, quiz(page))
                 page.screenshot(path=out / f"quiz-result-{scheme}-{width}.png", full_page=True)
                 context.close()
         context = browser.new_context(viewport={"width": 1280, "height": 900})
