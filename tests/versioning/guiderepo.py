@@ -237,9 +237,10 @@ def make_repo(repo: Path) -> dict[str, str]:
 
 
 def build(repo: Path, site: Path, *, today: str = TODAY, program: str = "mkdocs",
-          strict: bool = True) -> subprocess.CompletedProcess[str]:
+          strict: bool = True, env: dict[str, str] | None = None,
+          ) -> subprocess.CompletedProcess[str]:
     """`<program> build` of the guide in `repo` into `site`, as an author runs it."""
-    env = {**git_env(), "NO_MKDOCS_2_WARNING": "1", "ADVISOR_TODAY": today}
+    env = {**git_env(), "NO_MKDOCS_2_WARNING": "1", "ADVISOR_TODAY": today, **(env or {})}
     # Not -q: MkDocs 1.6 then drops warnings before --strict counts them.
     command = [sys.executable, "-m", program, "build", "-f", str(repo / "mkdocs.yml"),
                "-d", str(site)]
