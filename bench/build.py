@@ -1,0 +1,279 @@
+"""What the guide costs to build: ``mkdocs build`` with the plugin against the same pages with
+the plugin removed, and how many runtime bytes a build copies."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "mkdocs.yml"
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def config_data() -> dict[str, Any]:
+    """mkdocs.yml as plain data, read with mkdocs' own loader (so `!ENV` gets its value)."""
+    with CONFIG.open("rb") as handle:
+        return yaml_load(handle, get_yaml_loader())
+
+
+def no_pages_config(folder: Path) -> Path:
+    """Diagnostic: the guide with the plugin but `generate_pages: false` (strict off, since the
+    links to the generated pages then dangle)."""
+    data = config_data()
+    data["docs_dir"] = str((CONFIG.parent / data.get("docs_dir", "docs")).resolve())
+    for item in data.get("plugins", []):
+        if isinstance(item, dict) and "advisor" in item:
+            item["advisor"] = {**(item["advisor"] or {}), "generate_pages": False}
+            # runtime_dir defaults to node_modules beside mkdocs.yml: keep pointing there.
+            item["advisor"].setdefault("runtime_dir", str(ROOT / "node_modules" / "pyodide"))
+    data["strict"] = False
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def plugin_free_config(folder: Path) -> Path:
+    """The guide's mkdocs.yml with the advisor plugin removed: the same docs, theme, extensions
+    and nav. The quiz markers stay in the pages as HTML comments, and the links to the pages the
+    plugin generates are left dangling, so `strict` is off for this build only."""
+    data = config_data()
+    data["docs_dir"] = str((CONFIG.parent / data.get("docs_dir", "docs")).resolve())
+    data["plugins"] = [
+        p for p in data.get("plugins", [])
+        if p != "advisor" and not (isinstance(p, dict) and "advisor" in p)
+    ]
+    data["strict"] = False
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def timed_cli_build(config: Path, site: Path) -> float:
+    """Wall-clock seconds of `python -m mkdocs build -q` in a subprocess, as an author runs it
+    (interpreter start-up and imports included)."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"mkdocs build -f {config} failed:\n{result.stderr}")
+    return elapsed
+
+
+@contextlib.contextmanager
+def quiet_mkdocs() -> Iterator[None]:
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _time_hooks(cfg: Any, into: dict[str, float]) -> None:
+    """Wrap the advisor plugin's registered event handlers so that each adds its seconds."""
+    plugin = cfg.plugins.get("advisor")
+    if plugin is None:
+        return
+    for name, methods in cfg.plugins.events.items():
+        for index, method in enumerate(methods):
+            if getattr(method, "__self__", None) is not plugin:
+                continue
+
+            def timed(*args: Any, _method: Any = method, _name: str = name, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return _method(*args, **kwargs)
+                finally:
+                    into[_name] = into.get(_name, 0.0) + time.perf_counter() - started
+
+            methods[index] = timed
+
+
+#: Functions the plugin calls, timed in the diagnostic builds: (module, attribute, label).
+PARTS = (
+    ("plugin.plugin", "read_model_file", "read the model YAML (PyYAML, pure-Python loader)"),
+    ("advisor", "check", "check the models (every answer path)"),
+    ("advisor", "load_model", "load the models"),
+    ("plugin.plugin", "guide_version", "guide version (git log, git status)"),
+    ("plugin.runtime.RuntimeVerifier", "verify", "verify the runtime (SHA-256 of 13.4 MB)"),
+    ("plugin.plugin", "build_archive", "zip the advisor package"),
+    ("plugin.pages", "plan", "plan the generated pages"),
+    ("plugin.pages", "render_pages", "render the generated pages' Markdown"),
+    ("plugin.render", "widget", "render the quiz widget"),
+    ("plugin.plugin", "install_runtime", "install the runtime (hard links or copies)"),
+)
+
+
+@contextlib.contextmanager
+def timed_parts(into: dict[str, float]) -> Iterator[None]:
+    """Temporarily wrap the functions of `PARTS` so that each adds its seconds to `into`.
+    Measurement only: the originals are restored on exit."""
+    saved = []
+    for module_name, attribute, label in PARTS:
+        parent, _, last = module_name.rpartition(".")
+        if last[:1].isupper():  # a class: plugin.runtime.RuntimeVerifier
+            owner: Any = getattr(importlib.import_module(parent), last)
+        else:
+            owner = importlib.import_module(module_name)
+        original = owner.__dict__.get(attribute) or getattr(owner, attribute, None)
+        if original is None:  # the plugin changed: time what is still there
+            continue
+
+        def timed(*args: Any, _f: Any = original, _label: str = label, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                into[_label] = into.get(_label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, attribute, timed)
+        saved.append((owner, attribute, original))
+    try:
+        yield
+    finally:
+        for owner, attribute, original in reversed(saved):
+            setattr(owner, attribute, original)
+
+
+def api_build(
+    config: Path, site: Path, *, dirty: bool = False, hooks: dict[str, float] | None = None,
+) -> tuple[float, Any]:
+    """One build through mkdocs' Python API; seconds and the config (for its plugins). With
+    `hooks`, the seconds spent in each of the advisor plugin's event handlers are added to it."""
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    with quiet_mkdocs():
+        started = time.perf_counter()
+        cfg = load_config(config_file=str(config), site_dir=str(site))
+        if hooks is not None:
+            _time_hooks(cfg, hooks)
+        cfg.plugins.on_startup(command="build", dirty=dirty)
+        try:
+            build(cfg, dirty=dirty)
+        finally:
+            cfg.plugins.on_shutdown()
+        return time.perf_counter() - started, cfg
+
+
+def runtime_files(site: Path) -> dict[str, tuple[int, int, int]]:
+    """(device, inode, mtime_ns) of each runtime file in a built site."""
+    folders = sorted((site / "assets" / "advisor").glob("pyodide-*"))
+    if not folders:
+        return {}
+    out = {}
+    for name in RUNTIME_FILES:
+        stat = (folders[0] / name).stat()
+        out[name] = (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+    return out
+
+
+def rebuild_copies(site: Path) -> dict[str, Any]:
+    """Build twice into `site` (mkdocs' default clean build), then once more with --dirty;
+    the bytes the plugin copied each time (`bytes_copied`) and whether the runtime files kept
+    their inode and mtime."""
+    source = ROOT / "node_modules" / "pyodide" / "pyodide.asm.wasm"
+    steps = []
+    before = None
+    for label, dirty in (("first", False), ("second (clean)", False), ("third (--dirty)", True)):
+        seconds, cfg = api_build(CONFIG, site, dirty=dirty)
+        files = runtime_files(site)
+        steps.append({
+            "build": label,
+            "seconds": seconds,
+            "bytes_copied": cfg.plugins["advisor"].bytes_copied,
+            "files_untouched": before is not None and files == before,
+        })
+        before = files
+    site_wasm = runtime_files(site).get("pyodide.asm.wasm")
+    return {
+        "site": str(site),
+        "same_file_system_as_node_modules": site.stat().st_dev == source.stat().st_dev,
+        "hard_linked": bool(site_wasm) and site_wasm[1] == source.stat().st_ino,
+        "steps": steps,
+    }
+
+
+def measure(runs: int, tmp_root: Path) -> dict[str, Any]:
+    """Figure 7. Builds alternate (with, without) so that drift hits both alike."""
+    folder = Path(tempfile.mkdtemp(prefix="build-", dir=tmp_root))
+    no_plugin = plugin_free_config(folder / "no-plugin")
+    no_pages = no_pages_config(folder / "no-pages")
+    with_cli, without_cli, with_api, without_api = [], [], [], []
+    no_pages_cli: list[float] = []
+    # One untimed build each first: the OS file cache and (in-process) the imports.
+    timed_cli_build(CONFIG, folder / "site-a")
+    timed_cli_build(no_plugin, folder / "site-b")
+    timed_cli_build(no_pages, folder / "site-e")
+    api_build(CONFIG, folder / "site-c")
+    api_build(no_plugin, folder / "site-d")
+    for i in range(runs):
+        order = [(CONFIG, with_cli), (no_plugin, without_cli), (no_pages, no_pages_cli)]
+        for config, into in order if i % 2 == 0 else reversed(order):
+            into.append(timed_cli_build(config, folder / f"site-{len(into)}-{config.parent.name}"))
+    for i in range(max(1, min(runs, 3))):
+        order_api = [(CONFIG, with_api), (no_plugin, without_api)]
+        for config, into in order_api if i % 2 == 0 else reversed(order_api):
+            into.append(api_build(config, folder / f"api-{len(into)}-{config.parent.name}")[0])
+    # Where the plugin's time goes (in-process): its own hooks, and its generated pages.
+    hooks: dict[str, float] = {}
+    parts: dict[str, float] = {}
+    hook_runs = max(1, min(runs, 3))
+    no_pages_api = []
+    for i in range(hook_runs):
+        with timed_parts(parts):
+            api_build(CONFIG, folder / f"hooks-{i}", hooks=hooks)
+        no_pages_api.append(api_build(no_pages, folder / f"no-pages-{i}")[0])
+    hooks = {name: seconds / hook_runs for name, seconds in hooks.items()}
+    parts = {name: seconds / hook_runs for name, seconds in parts.items()}
+    pages_with = len(list((folder / "site-a").rglob("index.html")))
+    pages_without = len(list((folder / "site-b").rglob("index.html")))
+
+    copies = {"same_fs": rebuild_copies(folder / "rebuild")}
+    other = Path("/dev/shm")
+    if other.is_dir() and os.access(other, os.W_OK) and (
+        other.stat().st_dev != (ROOT / "node_modules").stat().st_dev
+    ):
+        cross = Path(tempfile.mkdtemp(prefix="guide-bench-", dir=other))
+        try:
+            copies["other_fs"] = rebuild_copies(cross / "site")
+        finally:
+            shutil.rmtree(cross, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "cli_with_plugin_s": with_cli,
+        "cli_without_plugin_s": without_cli,
+        "api_with_plugin_s": with_api,
+        "api_without_plugin_s": without_api,
+        "cli_plugin_no_generated_pages_s": no_pages_cli,
+        "api_plugin_no_generated_pages_s": no_pages_api,
+        "plugin_hooks_s": hooks,
+        "plugin_parts_s": parts,
+        "pages_with_plugin": pages_with,
+        "pages_without_plugin": pages_without,
+        "rebuild": copies,
+    }
