@@ -255,3 +255,15 @@ def advisor(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**git_env(), "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "advisor", *args], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
+
+
+def mike(repo: Path, *args: str) -> str:
+    """`mike ARGS` in `repo` (mike runs `properdocs build`, or `mkdocs build` without
+    ProperDocs, found on PATH: this virtual environment's first)."""
+    bin_dir = Path(sys.executable).parent
+    env = {**git_env(), "NO_MKDOCS_2_WARNING": "1", "ADVISOR_TODAY": TODAY,
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([str(bin_dir / "mike"), *args], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, f"mike {' '.join(args)} failed:\n{done.stderr}"
+    return done.stdout
