@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.sitetools import ROOT
 from tests.versioning.guiderepo import MODEL_V1, MODEL_V2, advisor, git
 
 MODEL = "docs/models/tiny.yml"
@@ -168,3 +169,8 @@ def test_a_broken_version_names_revision_file_and_line(
         f"advisor: error: the model at HEAD:{MODEL} cannot be read: HEAD:{MODEL}:{first + 1}: "
         f"duplicate key 'recommend' at column 5 (first at line {first}) (fix: remove one of the "
         "two keys)\n")
+
+
+def test_the_example_on_the_versions_page_is_this_output() -> None:
+    page = (ROOT / "docs" / "versions.md").read_text(encoding="utf-8")
+    assert f"```text\n{EXPECTED_TEXT}```" in page
