@@ -136,7 +136,8 @@ def test_generated_pages_edit_the_model_they_come_from(built_site: Path, model_d
         *(built_site / model_data["id"]).glob("*/index.html"),
         *(built_site / model_data["id"]).glob("options/*/index.html"),
     ]
-    assert len(generated) == 3 + len(model_data["options"])
+    # matrix, diagram, paths, What changed (plugin/changes.py), one page per option
+    assert len(generated) == 4 + len(model_data["options"])
     for page in generated:
         edits = [
             attrs.get("href")
