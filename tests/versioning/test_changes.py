@@ -1,0 +1,71 @@
+"""plugin.changes on the two-commit repository: the commit cap, shallow clones, the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from advisor import load_model
+from plugin import changes, render
+from tests.versioning.guiderepo import MODEL_V2, git
+
+CURRENT = load_model(yaml.safe_load(MODEL_V2))
+
+
+def page(found: changes.History, limit: int) -> str:
+    context = changes.page_context(CURRENT, "docs/models/tiny.yml", found, "abc1234", limit)
+    context["reviews"] = changes.reviews(yaml.safe_load(MODEL_V2), 365)
+    return render.page("changes.md", context)
+
+
+def test_the_page_says_when_it_shows_only_the_latest_commits(
+    guide_repo: tuple[Path, dict[str, str]],
+) -> None:
+    repo, commits = guide_repo
+    found = changes.history(repo / "docs" / "models" / "tiny.yml", CURRENT, limit=1)
+    assert (found.total, [e.commit for e in found.entries]) == (2, [commits["second"]])
+    assert found.entries[0].kind == "changed"
+    text = page(found, limit=1)
+    assert ("Showing the latest 1 of 2 commits that changed the model. <code>git log -- "
+            "docs/models/tiny.yml</code> lists them all") in text
+
+
+def test_a_shallow_clone_says_older_history_is_missing(
+    guide_repo: tuple[Path, dict[str, str]], tmp_path: Path,
+) -> None:
+    repo, commits = guide_repo
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    found = changes.history(clone / "docs" / "models" / "tiny.yml", CURRENT)
+    assert [(e.commit, e.kind) for e in found.entries] == [(commits["second"], "earliest")]
+    assert found.note.startswith("This site was built from a shallow clone")
+    assert "fetch-depth: 0" in found.note
+
+
+def test_a_model_never_committed(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "tiny.yml").write_text(MODEL_V2, encoding="utf-8")
+    found = changes.history(tmp_path / "tiny.yml", CURRENT)
+    assert found.entries == ()
+    assert found.note.startswith("The model has not been committed yet")
+
+
+def test_history_headings_escape_commit_messages(
+    guide_repo: tuple[Path, dict[str, str]], tmp_path: Path,
+) -> None:
+    """A commit message is text: Markdown and HTML in it are shown, not interpreted."""
+    repo, _ = guide_repo
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    model = clone / "docs" / "models" / "tiny.yml"
+    model.write_text(MODEL_V2.replace("Medium jobs queue well.", "Medium jobs queue."))
+    git(clone, "commit", "-q", "-am", "<script>alert(1)</script> *not emphasis*")
+    found = changes.history(model, CURRENT)
+    text = page(found, limit=50)
+    assert "### 20" in text
+    heading = next(line for line in text.splitlines() if "alert" in line)
+    assert "<script>" not in heading
+    assert "&lt;script&gt;" in heading
+    assert "\\*not emphasis\\*" in heading
+
