@@ -1,10 +1,13 @@
 """Fixtures of the reliability tests: a second build of the guide with a short boot time limit,
-so that time-outs are tested in seconds."""
+so that time-outs are tested in seconds, served at the address it was built for (so that
+Material's instant navigation works on it, as on the published guide)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -17,15 +20,24 @@ QUICK_TIMEOUT = 15
 
 
 @pytest.fixture(scope="session")
-def quick_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The guide built from a copy of its config with `boot_timeout: QUICK_TIMEOUT`."""
+def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The guide built from a copy of its config with `boot_timeout: QUICK_TIMEOUT`, and the
+    URL it is served at (also its `site_url`)."""
     project = make_project(tmp_path_factory.mktemp("quick"), boot_timeout=QUICK_TIMEOUT)
-    result = project.build()
-    assert result.returncode == 0, result.stderr
-    return project.root / "site"
+    site = project.root / "site"
+    site.mkdir()
+    with serve(site) as url:
+        with mock.patch.dict(os.environ, {"GUIDE_SITE_URL": url}):
+            result = project.build(site)
+        assert result.returncode == 0, result.stderr
+        yield site, url
 
 
 @pytest.fixture(scope="session")
-def quick_url(quick_site: Path) -> Iterator[str]:
-    with serve(quick_site) as url:
-        yield url
+def quick_site(quick: tuple[Path, str]) -> Path:
+    return quick[0]
+
+
+@pytest.fixture(scope="session")
+def quick_url(quick: tuple[Path, str]) -> str:
+    return quick[1]

@@ -272,13 +272,6 @@ def test_a_worker_that_stops_answering_ends_in_error_and_retry_keeps_the_answers
     assert watch.dialogs == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: plugin/assets/widget.js: when the worker fires an error, Runtime.fail() resets "
-    "(worker = null) but no quiz is told: the quiz still says 'ready', and the next answer "
-    "fails in Runtime.send() with \"Cannot read properties of null (reading 'postMessage')\", "
-    "shown as 'The quiz could not start Python: Cannot read properties of null ...'. Fix: let "
-    "Runtime notify its quizzes on fail() (each shows its error state with retry), and make "
-    "send() reject with 'the Python worker stopped' when there is no worker"))
 def test_a_worker_that_crashes_is_reported_at_once_and_clearly(
     page: Page, site_url: str
 ) -> None:
