@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -124,6 +125,30 @@ WORKER_RESOURCES = """
 
 # ------------------------------------------------------------------------------- profiles
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 10.0
+
+
+def cpu_ms(marker: str) -> float | None:
+    """CPU time (user + system, ms) used so far by the browser processes whose command line
+    holds `marker` (the profile folder): the browser, its renderers, GPU and network
+    processes. Linux only; None elsewhere. A figure of work done, which other processes on
+    the machine do not inflate the way they inflate wall-clock time."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total * TICK_MS
+
 
 class Browser:
     """Launches a fresh Chromium profile per cold measurement and cleans it up."""
@@ -133,6 +158,11 @@ class Browser:
         self.tmp_root = tmp_root
         self.version = ""
         self.foreign: list[str] = []  # requests to anywhere but 127.0.0.1 (expected: none)
+        self.folder = ""
+
+    def cpu(self) -> float | None:
+        """CPU ms used so far by the current profile's browser processes."""
+        return cpu_ms(f"--user-data-dir={self.folder}") if self.folder else None
 
     def _watch(self, request: Any) -> None:
         url = request.url
@@ -142,6 +172,7 @@ class Browser:
     @contextlib.contextmanager
     def profile(self) -> Iterator[tuple[BrowserContext, Page]]:
         folder = Path(tempfile.mkdtemp(prefix="profile-", dir=self.tmp_root))
+        self.folder = str(folder)
         context = self.playwright.chromium.launch_persistent_context(str(folder), **launch_args())
         try:
             if context.browser is not None:
@@ -153,6 +184,7 @@ class Browser:
             yield context, page
         finally:
             context.close()
+            self.folder = ""
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -218,11 +250,23 @@ def _settle(page: Page) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- the floor
 
 
-def floor_visit(page: Page, base: str, state: ServerState) -> dict[str, Any]:
-    """Open the floor page and wait until Python has run `import sys` in its worker."""
+def _cpu(cpu: Any) -> float | None:
+    return cpu() if cpu is not None else None
+
+
+def _spent(cpu: Any, before: float | None) -> float | None:
+    after = _cpu(cpu)
+    return after - before if after is not None and before is not None else None
+
+
+def floor_visit(page: Page, base: str, state: ServerState, cpu: Any = None) -> dict[str, Any]:
+    """Open the floor page and wait until Python has run `import sys` in its worker. `cpu`
+    (`Browser.cpu`) adds the browser's CPU time for the visit."""
     mark = state.mark()
+    before = _cpu(cpu)
     page.goto(base + FLOOR_PREFIX.lstrip("/"))
     page.wait_for_function("() => document.documentElement.dataset.state", timeout=TIMEOUT_MS)
+    spent = _spent(cpu, before)
     floor = page.evaluate("window.__floor")
     probe = _settle(page)
     if floor.get("error") or not (floor.get("reply") or {}).get("ok"):
@@ -232,6 +276,7 @@ def floor_visit(page: Page, base: str, state: ServerState) -> dict[str, Any]:
         "boot_ms": floor["ready"] - floor["created"],
         "worker_created_ms": floor["created"],
         "longtasks_ms": overlap(probe["longtasks"], 0, floor["ready"]),
+        "cpu_ms": spent,
         "bytes": byte_summary(state.since(mark)),
     }
 
@@ -291,17 +336,20 @@ def reading(page: Page, path: list[tuple[str, str]], delay_ms: int) -> None:
 
 
 def quiz_immediate(
-    page: Page, base: str, state: ServerState, path: list[tuple[str, str]],
+    page: Page, base: str, state: ServerState, path: list[tuple[str, str]], cpu: Any = None,
 ) -> dict[str, Any]:
     """The impatient reader (`page` prepared with `reading(page, path, 0)`): answers the first
-    question the moment the widget can take it, and every later one the moment it appears."""
+    question the moment the widget can take it, and every later one the moment it appears.
+    `cpu` (`Browser.cpu`) adds the browser's CPU time from the page's start to the result."""
     mark = state.mark()
+    before = _cpu(cpu)
     page.goto(base + "quiz/", wait_until="domcontentloaded")
     page.wait_for_function(
         "() => document.querySelector('[data-recommendation]')"
         " || document.querySelector('[data-advisor-state=error]')",
         timeout=TIMEOUT_MS,
     )
+    spent = _spent(cpu, before)
     probe = _settle(page)
     if not probe["recs"]:
         raise RuntimeError("the quiz ended in its error state")
@@ -342,6 +390,7 @@ def quiz_immediate(
         "nav_to_first_question_ms": first_question,
         "recommendation_ms": rec[0] - click,
         "answers": len(path),
+        "cpu_ms": spent,
         "longtasks_boot_ms": overlap(probe["longtasks"], boot_start, first_question),
         "longtasks_load_ms": overlap(probe["longtasks"], 0, first_question),
         "longtasks": probe["longtasks"],
@@ -399,11 +448,14 @@ def reader(
 
 
 def quiet_visit(
-    page: Page, url: str, state: ServerState, wait_ms: int, until: str | None = None,
+    page: Page, url: str, state: ServerState, wait_ms: int, *, until: str | None = None,
+    cpu: Any = None,
 ) -> dict[str, Any]:
     """Open a page, touch nothing, wait `wait_ms` (or until the JS test `until` holds, at
-    most `TIMEOUT_MS`); return what was downloaded at load and by the end."""
+    most `TIMEOUT_MS`); return what was downloaded at load and by the end (and with `cpu`,
+    the browser's CPU time for the visit)."""
     mark = state.mark()
+    before = _cpu(cpu)
     page.goto(url, wait_until="load")
     at_load = state.since(mark)
     if until:
@@ -411,6 +463,7 @@ def quiet_visit(
         page.wait_for_timeout(300)
     else:
         page.wait_for_timeout(wait_ms)
+    spent = _spent(cpu, before)
     probe = page.evaluate("window.__bench")
     quiz_state = page.evaluate(
         "(() => { const q = document.querySelector('[data-advisor]');"
@@ -423,4 +476,5 @@ def quiet_visit(
         "quiz_state": quiz_state,
         "worker_created_ms": _advisor_times(probe).get("worker_created_ms"),
         "longtasks_ms": sum(d for _, d in probe["longtasks"]),
+        "cpu_ms": spent,
     }
