@@ -11,6 +11,9 @@ from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Worker
 SETTLED = """root => ['ready', 'error', 'unsupported'].includes(root.dataset.advisorState)
     && root.getAttribute('aria-busy') !== 'true'"""
 UNANSWERED = "fieldset[data-question]:not(:has(input:checked))"
+# Markup a hostile text could leave behind, were it ever parsed as HTML (payloads carry
+# `data-xss`; the guide itself has none of these).
+INJECTED = "[data-xss], img[src='x'], svg[onload], iframe, object, embed, [onerror], [onload]"
 # Every `securitypolicyviolation` the document sees, kept for the test to read.
 RECORD_VIOLATIONS = """
 window.__violations = [];
