@@ -82,8 +82,9 @@ def page_uri(model: advisor.Model) -> str:
     return f"{model.id}/changes.md"
 
 
-def files(config: MkDocsConfig, models: Iterable[Loaded], version: str,
-          max_age_days: int) -> list[File]:
+def files(
+    config: MkDocsConfig, models: Iterable[Loaded], version: str, max_age_days: int
+) -> list[File]:
     """The "What changed" page of each model, as generated files whose edit link opens the
     model; each is added to the model's section of an explicit ``nav`` (see ``add_to_nav``)."""
     result = []
@@ -92,10 +93,12 @@ def files(config: MkDocsConfig, models: Iterable[Loaded], version: str,
         if Path(config.docs_dir, src_uri).exists():
             raise PluginError(
                 f"advisor: docs/{src_uri} exists, but the plugin generates that page from "
-                f"'{loaded.src_uri}'. Fix: move or rename the file.")
+                f"'{loaded.src_uri}'. Fix: move or rename the file."
+            )
         found = history(Path(config.docs_dir, loaded.src_uri), loaded.model)
-        context = page_context(loaded.model, f"{Path(config.docs_dir).name}/{loaded.src_uri}",
-                               found, version)
+        context = page_context(
+            loaded.model, f"{Path(config.docs_dir).name}/{loaded.src_uri}", found, version
+        )
         context["reviews"] = reviews(loaded.data, max_age_days)
         file = File.generated(config, src_uri, content=render.page("changes.md", context))
         file.edit_uri = loaded.src_uri
@@ -123,8 +126,10 @@ def add_to_nav(nav: list[Any], section: str, src_uri: str) -> None:
     for item in nav:
         if isinstance(item, dict) and isinstance(item.get(section), list):
             entries = item[section]
-            at = next((i for i, e in enumerate(entries)
-                       if isinstance(e, dict) and "Options" in e), len(entries))
+            at = next(
+                (i for i, e in enumerate(entries) if isinstance(e, dict) and "Options" in e),
+                len(entries),
+            )
             entries.insert(at, {TITLE: src_uri})
             return
 
@@ -148,18 +153,36 @@ def history(model_file: Path, current: advisor.Model, limit: int = MAX_COMMITS) 
     folder, name = model_file.parent, f"./{model_file.name}"
     inside = _git(folder, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.strip() != "true":
-        return History(available=False, note=(
-            "This copy of the guide was built outside a git repository (or without git), so "
-            "the history of its guidance is not available here. The published site shows it."))
+        return History(
+            available=False,
+            note=(
+                "This copy of the guide was built outside a git repository (or without git), so "
+                "the history of its guidance is not available here. The published site shows it."
+            ),
+        )
     head = _git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
     total = _git(folder, "rev-list", "--count", "--first-parent", "HEAD", "--", name)
     entries: list[Entry] = []
     dirty = head is not None and _git(folder, "diff", "--quiet", "HEAD", "--", name) is None
     if head is None or not total or int(total) == 0:
-        return History(note="The model has not been committed yet: its history starts with "
-                            "its first commit.")
-    log = _git(folder, "log", f"-n{limit}", "-m", "--first-parent", "--raw", "--no-renames",
-               "--format=%x1e%h%x00%cs%x00%s", "--", name) or ""
+        return History(
+            note="The model has not been committed yet: its history starts with its first commit."
+        )
+    log = (
+        _git(
+            folder,
+            "log",
+            f"-n{limit}",
+            "-m",
+            "--first-parent",
+            "--raw",
+            "--no-renames",
+            "--format=%x1e%h%x00%cs%x00%s",
+            "--",
+            name,
+        )
+        or ""
+    )
     commits = _parse_log(log)
     blobs = {b for c in commits for b in c[3:5] if not _null(b)}
     if dirty and commits:
@@ -176,37 +199,59 @@ def history(model_file: Path, current: advisor.Model, limit: int = MAX_COMMITS) 
         if _null(old):
             last = n == len(commits) - 1
             kind = "earliest" if shallow and last else "added"
-            entries.append(Entry(short, date, subject, kind,
-                                 model=after if isinstance(after, advisor.Model) else None,
-                                 note=after if isinstance(after, str) else ""))
+            entries.append(
+                Entry(
+                    short,
+                    date,
+                    subject,
+                    kind,
+                    model=after if isinstance(after, advisor.Model) else None,
+                    note=after if isinstance(after, str) else "",
+                )
+            )
             continue
         entries.append(_entry((short, date, subject), old, new, None))
     note = ""
     if shallow:
-        note = ("This site was built from a shallow clone, so older changes are missing. "
-                "Build from a full clone (for example fetch-depth: 0 in actions/checkout).")
+        note = (
+            "This site was built from a shallow clone, so older changes are missing. "
+            "Build from a full clone (for example fetch-depth: 0 in actions/checkout)."
+        )
     return History(tuple(entries), int(total), note)
 
 
-def page_context(model: advisor.Model, src_uri: str, found: History, version: str,
-                 limit: int = MAX_COMMITS) -> dict[str, Any]:
+def page_context(
+    model: advisor.Model, src_uri: str, found: History, version: str, limit: int = MAX_COMMITS
+) -> dict[str, Any]:
     """What ``templates/changes.md`` reads: every verdict already in words."""
     entries = []
     for entry in found.entries:
         data: dict[str, Any] = {"entry": entry, "structure": [], "paths": []}
         if entry.diff is not None:
             texts = _texts(entry.diff, model, entry.model)
-            data["structure"] = [(heading, [_item_text(heading, i.id, i.text) for i in items])
-                                 for heading, items in entry.diff.structure if items]
-            data["paths"] = [{
-                "answers": [(a.question_text, a.choice_label) for a in change.answers],
-                "before": _verdict_text(change.before, "before", texts),
-                "after": _verdict_text(change.after, "after", texts),
-            } for change in entry.diff.changes]
+            data["structure"] = [
+                (heading, [_item_text(heading, i.id, i.text) for i in items])
+                for heading, items in entry.diff.structure
+                if items
+            ]
+            data["paths"] = [
+                {
+                    "answers": [(a.question_text, a.choice_label) for a in change.answers],
+                    "before": _verdict_text(change.before, "before", texts),
+                    "after": _verdict_text(change.after, "after", texts),
+                }
+                for change in entry.diff.changes
+            ]
             data["counts"] = (entry.diff.paths_before, entry.diff.paths_after)
         entries.append(data)
-    return {"title": model.title, "file": src_uri, "history": found, "entries": entries,
-            "limit": limit, "version": version}
+    return {
+        "title": model.title,
+        "file": src_uri,
+        "history": found,
+        "entries": entries,
+        "limit": limit,
+        "version": version,
+    }
 
 
 # --------------------------------------------------------------------------- git
@@ -220,8 +265,9 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> str | None:
 
 def _git_bytes(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
-                              timeout=60, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
@@ -265,7 +311,7 @@ def _read_blobs(cwd: Path, blobs: set[str]) -> None:
             _models[blob] = "git could not read this version of the file"
             continue
         size = int(header[2])
-        _models[blob] = _load(out[end + 1:end + 1 + size])  # type: ignore[index]
+        _models[blob] = _load(out[end + 1 : end + 1 + size])  # type: ignore[index]
         pos = end + 1 + size + 1
 
 
@@ -302,27 +348,44 @@ def _loader() -> tuple[Any, Any]:
     Loader.yaml_implicit_resolvers = {
         first: kept
         for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-        if (kept := [(tag, rx) for tag, rx in entries
-                     if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")])
+        if (
+            kept := [
+                (tag, rx)
+                for tag, rx in entries
+                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+            ]
+        )
     }
-    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                 list("tTfF"))
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
     return yaml, Loader
 
 
-def _entry(head: tuple[str | None, str | None, str], old: str, new: str | None,
-           current: advisor.Model | None) -> Entry:
+def _entry(
+    head: tuple[str | None, str | None, str],
+    old: str,
+    new: str | None,
+    current: advisor.Model | None,
+) -> Entry:
     """A change from blob ``old`` to blob ``new`` (None: ``current``, the working tree)."""
     short, date, subject = head
     before = _models.get(old)
     after = current if new is None else _models.get(new)
     if not isinstance(before, advisor.Model):
-        return Entry(short, date, subject, "unreadable",
-                     note=f"The version before this change cannot be read: {before}")
+        return Entry(
+            short,
+            date,
+            subject,
+            "unreadable",
+            note=f"The version before this change cannot be read: {before}",
+        )
     if not isinstance(after, advisor.Model):
-        return Entry(short, date, subject, "unreadable",
-                     note=f"This version cannot be read: {after}")
+        return Entry(
+            short, date, subject, "unreadable", note=f"This version cannot be read: {after}"
+        )
     if new is None:
         found = diff_models(before, after)
     else:
@@ -362,8 +425,10 @@ def _verdict_text(v: Verdict, side: str, texts: dict[str, str]) -> str:
     if v.kind == "decided":
         return " or, equally, ".join(v.names) if v.names else "No recommendation"
     if v.kind == "open":
-        could = " or ".join(" and ".join(g) + (", equally" if len(g) > 1 else "")
-                            if g else "no recommendation" for g in v.possible_names)
+        could = " or ".join(
+            " and ".join(g) + (", equally" if len(g) > 1 else "") if g else "no recommendation"
+            for g in v.possible_names
+        )
         asks = texts.get(v.next_question or "", v.next_question or "")
         return f"Asks one more question first, “{asks}”, then {could}"
     question, choice = v.missing or ("", "")

@@ -99,9 +99,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.assets["advisor.zip"] = f"{PREFIX}/{hashed_name('advisor', '.zip', archive)}"
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
-            self._generated.append(
-                File.generated(config, loaded.json_uri, content=loaded.payload)
-            )
+            self._generated.append(File.generated(config, loaded.json_uri, content=loaded.payload))
         for name in ("widget.js", "widget.css", "worker.mjs"):
             self._generated.append(
                 File.generated(config, self.assets[name], content=(ASSETS / name).read_bytes())

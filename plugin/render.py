@@ -46,11 +46,23 @@ def _labels(question: dict[str, Any], choice_ids: list[str]) -> str:
     return " or ".join(f"“{names[c]}”" for c in choice_ids)
 
 
+#: What an option may leave out (see advisor.model.Option), as the templates read it.
+OPTION_DEFAULTS: dict[str, Any] = {
+    "strengths": [],
+    "caveats": [],
+    "suits": "",
+    "avoid": [],
+    "reviewed": None,
+}
+
+
 def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
     """The model as the templates read it: plain data, with every reference resolved to the
     words a reader sees."""
     questions = {q["id"]: q for q in data["questions"]}
-    sources = data.get("sources", {})
+    sources = {
+        key: {"title": key, "author": "", **value} for key, value in data.get("sources", {}).items()
+    }
     options = []
     for option in data["options"]:
         rules = []
@@ -75,11 +87,21 @@ def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
                     "because": rule["because"],
                     "when": when,
                     "tie": len(ids) > 1,
+                    "reviewed": rule.get("reviewed"),
                     "decide": rule.get("decide"),
                     "with": [i for i in ids if i != option["id"]],
                 }
             )
-        options.append({**option, "rules": rules})
+        options.append(
+            {
+                **OPTION_DEFAULTS,
+                **option,
+                "matrix": {c["id"]: "—" for c in data.get("criteria", [])}
+                | option.get("matrix", {}),
+                "sources": [{"section": "", **ref} for ref in option.get("sources", [])],
+                "rules": rules,
+            }
+        )
     names = {o["id"]: o["name"] for o in options}
     return {
         "model": model,

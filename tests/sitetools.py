@@ -32,8 +32,7 @@ def build_site(
             "-m",
             "mkdocs",
             "build",
-            "--strict",
-            "-q",
+            "--strict",  # no -q: MkDocs 1.6 drops warnings under -q before --strict counts them
             "-f",
             str(config or ROOT / "mkdocs.yml"),
             "-d",

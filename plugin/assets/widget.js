@@ -10,7 +10,14 @@
   class Runtime {
     constructor(settings) {
       this.settings = settings;
+      this.listeners = new Set(); // quizzes to tell when the worker dies
       this.reset();
+    }
+
+    // Call `listener(error)` whenever the worker fails, while `alive()` holds.
+    subscribe(listener, alive) {
+      const entry = (error) => (alive() ? listener(error) : this.listeners.delete(entry));
+      this.listeners.add(entry);
     }
 
     reset() {
@@ -24,6 +31,7 @@
 
     // Send one message to the worker; reject on error, crash or time-out.
     send(message, timeoutMs) {
+      if (!this.worker) return Promise.reject(new Error("the Python worker stopped"));
       const id = ++this.seq;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -42,6 +50,7 @@
       }
       this.pending.clear();
       this.reset();
+      for (const listener of [...this.listeners]) listener(error);
     }
 
     boot() {
@@ -218,6 +227,12 @@
       this.showStatus("Starting Python in your browser… The first visit downloads about 6 MB; later visits use the cache.", { busy: true });
       try {
         const runtime = runtimeFor(this.settings);
+        if (!this.subscribed) {
+          this.subscribed = true;
+          runtime.subscribe((error) => {
+            if (this.root.getAttribute("data-advisor-state") !== "error") this.showError(error);
+          }, () => this.root.isConnected);
+        }
         const loaded = await runtime.model(this.settings);
         this.runtime = runtime;
         for (const question of loaded.questions || []) this.questions.set(question.id, question);
@@ -235,7 +250,9 @@
       this.setState("error");
       this.root.removeAttribute("aria-busy");
       this.started = false;
-      this.showStatus(`The quiz could not start Python: ${error.message}.`, { retry: true, fallback: true });
+      const what = this.runtime ? "Python stopped working in your browser" : "The quiz could not start Python";
+      this.runtime = null;
+      this.showStatus(`${what}: ${error.message}.`, { retry: true, fallback: true });
     }
 
     onChange(event) {

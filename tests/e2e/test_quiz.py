@@ -44,7 +44,7 @@ def test_full_quiz_by_mouse_explains_the_result(page: Page, site_url: str) -> No
     for heading in ("Why", "Why not the others", "What would change the answer", "Caveats"):
         expect(result.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(result).to_contain_text("SageMaker Projects")
-    expect(result.locator(".advisor__why-not li")).to_have_count(5)
+    expect(result.locator(".advisor__why-not > li")).to_have_count(5)
     expect(root.locator("[data-advisor-progress]")).to_have_text("Done: 8 questions answered")
     expect(root.locator("[data-advisor-status]")).to_contain_text(
         "Recommendation: SageMaker Pipelines handed to CodePipeline"
