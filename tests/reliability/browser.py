@@ -3,9 +3,10 @@ few quiz steps the reliability tests take."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Worker
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Locator, Page, Worker
 
 # Python has answered: the quiz is ready (or failed) and no request is in flight.
 SETTLED = """root => ['ready', 'error', 'unsupported'].includes(root.dataset.advisorState)
@@ -77,3 +78,20 @@ def answer_all(page: Page, root: Locator, limit: int = 20) -> list[str]:
         settle(page, root)
         assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
     raise AssertionError(f"no recommendation after {limit} answers")
+
+
+def crawl(context: BrowserContext, base: str, paths: list[str],
+          batch: int = 6) -> Iterator[tuple[str, Page, Watch]]:
+    """Open every path, `batch` pages at a time (their loads overlap), each waited for until
+    its network is idle; yield each to the caller, then close it."""
+    for start in range(0, len(paths), batch):
+        opened = []
+        for path in paths[start:start + batch]:
+            page = context.new_page()
+            watch = Watch().attach(page)
+            page.goto(base + path, wait_until="commit")
+            opened.append((path, page, watch))
+        for path, page, watch in opened:
+            page.wait_for_load_state("networkidle")
+            yield path, page, watch
+            page.close()
