@@ -8,7 +8,7 @@ Cold cache: a fresh browser profile (a persistent context in a new temporary fol
 HTTP cache lives on disk as in a reader's browser). Warm cache: the same page visited again in
 that profile. Playwright's default ``new_context()`` keeps its cache in memory, and that cache
 does not keep the 9.6 MB ``pyodide.asm.wasm`` (it is downloaded again on every visit): it would
-measure a private window, which ``gzip_check`` reports separately.
+measure a private window, which ``gzip_figures`` (in ``__main__``) reports separately.
 """
 
 from __future__ import annotations
