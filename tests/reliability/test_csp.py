@@ -94,7 +94,7 @@ def test_every_page_loads_under_the_policy(context: BrowserContext, built_site: 
 def search_works(page: Page) -> bool:
     field = page.locator("input.md-search__input")
     field.click()
-    field.fill("CodePipeline")
+    field.press_sequentially("CodePipeline", delay=30)  # Material reads keystrokes
     try:
         page.locator(".md-search-result__list li").first.wait_for(timeout=10_000)
     except PlaywrightTimeout:
