@@ -12,7 +12,15 @@ Typical use::
 """
 
 from advisor.check import check
-from advisor.engine import Change, Result, Step, WhyNot, recommend, sanitize_answers
+from advisor.engine import (
+    Change,
+    ModelTooComplex,
+    Result,
+    Step,
+    WhyNot,
+    recommend,
+    sanitize_answers,
+)
 from advisor.model import (
     AdvisorError,
     AnswerError,
@@ -43,6 +51,7 @@ __all__ = [
     "Criterion",
     "Model",
     "ModelError",
+    "ModelTooComplex",
     "Option",
     "Problem",
     "Question",

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.engine import Analysis, State, analysis
+from advisor.engine import Analysis, ModelTooComplex, State, analysis
 from advisor.model import Model, Problem, read_model
 
 __all__ = ["check"]
@@ -48,7 +48,12 @@ def check(
     else:
         model, problems = read_model(data_or_model)
     if model is not None:
-        problems += logic_problems(model)
+        try:
+            problems += logic_problems(model)
+        except ModelTooComplex as err:
+            problems.append(Problem(
+                "questions", str(err),
+                "split the guide into smaller models, or give rules fewer, broader conditions"))
     located = [_locate(p, file, lines or {}) for p in problems]
     return sorted(located, key=lambda p: p.line or 0)  # stable: same line keeps its order
 

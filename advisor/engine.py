@@ -41,13 +41,22 @@ from advisor.model import (
     short,
 )
 
-__all__ = ["Change", "Result", "Step", "WhyNot", "recommend", "sanitize_answers"]
+__all__ = [
+    "Change", "ModelTooComplex", "Result", "Step", "WhyNot", "recommend", "sanitize_answers",
+]
 
 State = tuple[str | None, ...]
 Outcome = tuple[tuple[str, ...], str | None]  # (option ids in model order, tie text)
 Reduced = tuple[tuple[int, ...], State]  # (live rule indexes, answers they name)
 NO_OUTCOME: Outcome = ((), None)
 _IGNORED_LIMIT = 50
+#: How many states one model's analysis may reduce before it gives up: enough for every path of
+#: a model of 15 questions with 3 choices each (about 230,000), and about five seconds of work.
+WORK_LIMIT = 400_000
+
+
+class ModelTooComplex(AdvisorError):
+    """The model has more answer combinations than the advisor analyses."""
 
 
 class Analysis:
@@ -60,6 +69,7 @@ class Analysis:
     """
 
     def __init__(self, model: Model) -> None:
+        self.work = 0  # states reduced so far; see WORK_LIMIT
         self.model = model
         self.qindex = {q.id: i for i, q in enumerate(model.questions)}
         self.choices = [tuple(c.id for c in q.choices) for q in model.questions]
@@ -87,6 +97,11 @@ class Analysis:
         return (*state[:qi], choice, *state[qi + 1 :])
 
     def _reduce(self, state: State, rules: Iterable[int]) -> Reduced:
+        self.work += 1
+        if self.work > WORK_LIMIT:
+            raise ModelTooComplex(
+                f"the model has too many answer combinations to analyse (over {WORK_LIMIT:,} "
+                "steps of the analysis)")
         live = []
         mask = 0
         for ri in rules:

@@ -85,6 +85,8 @@ def short(value: object, limit: int = 40) -> str:
     """A safe, short rendering of any value for messages (never raises)."""
     if isinstance(value, str):
         text = value
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        text = f"<a {value.bit_length()}-bit integer>"  # repr() refuses over 4,300 digits
     elif value is None or isinstance(value, bool | int | float):
         text = repr(value)
     else:

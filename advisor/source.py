@@ -27,6 +27,7 @@ __all__ = ["MAX_BYTES", "load_model_file", "read_model_file"]
 
 MAX_BYTES = 1024 * 1024
 _MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
+_MAX_DEPTH = 50  # a model nests a handful of levels; deeper is refused before Python's limit
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
@@ -55,8 +56,9 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
         raise _fail(file, f"not UTF-8: byte 0x{raw[err.start]:02x} at column {column} "
                     "cannot be decoded", "save the file as UTF-8", line) from None
 
-    loader = _loader_class(yaml)(text)
+    loader = None
     try:
+        loader = _loader_class(yaml)(text)  # its reader refuses unprintable characters at once
         node = loader.get_single_node()
         if node is None:
             raise _fail(file, "the file is empty",
@@ -79,10 +81,25 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
         raise _fail(file, message,
                     "check the indentation, the quotes and the ':' after each key around there",
                     mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        raise _fail(file, f"unprintable character #x{err.character:04x} at column {column}",
+                    "delete it, or save the file as plain UTF-8 text", line) from None
     except yaml.YAMLError as err:
         raise _fail(file, f"YAML error: {err}", "fix the YAML syntax") from None
+    except RecursionError:  # PyYAML composes nested nodes recursively
+        reached = getattr(loader, "line", None)  # where the reader had got to
+        raise _fail(file, f"the YAML nests lists or mappings too deeply (over {_MAX_DEPTH} "
+                    "levels) or an alias contains itself",
+                    "write the model with plain, shallow lists and mappings",
+                    reached + 1 if isinstance(reached, int) else None) from None
+    except ValueError as err:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise _fail(file, f"a value cannot be read: {short(str(err), 120)}",
+                    "write it as a quoted string or a shorter number") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, builder.lines
 
 
@@ -127,8 +144,12 @@ class _Builder:
         mark = node.start_mark
         return _fail(self.file, message.format(column=mark.column + 1), fix, mark.line + 1)
 
-    def build(self, node: Any, path: str) -> Any:
+    def build(self, node: Any, path: str, depth: int = 0) -> Any:
         self.nodes += 1
+        if depth > _MAX_DEPTH:
+            raise self.fail(node, f"lists or mappings nest over {_MAX_DEPTH} levels deep at "
+                            "column {column} (or an alias contains itself)",
+                            "write the model with plain, shallow lists and mappings")
         if self.nodes > _MAX_NODES:
             raise self.fail(node, "the file expands to too many values at column {column} "
                             "(aliases?)",
@@ -156,8 +177,14 @@ class _Builder:
                 first_line[key] = line
                 child = f"{path}.{key}" if path else str(key)
                 self.lines.setdefault(child, line)
-                result[key] = self.build(value_node, child)
+                result[key] = self.build(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+            return [self.build(item, f"{path}[{i}]", depth + 1)
+                    for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except ValueError as err:  # e.g. an integer over Python's 4,300-digit conversion limit
+            raise self.fail(node, f"the value at column {{column}} cannot be read: "
+                            f"{short(str(err), 80)}",
+                            "write it as a quoted string or a shorter number") from None

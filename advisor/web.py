@@ -34,6 +34,7 @@ __all__ = ["handle"]
 
 _MODELS: dict[str, tuple[Model, str | None]] = {}
 _MESSAGE_LIMIT = 4000
+_IGNORED_LIMIT = 50
 #: Deepest nesting of arrays and objects a request may have. A model is a handful of levels;
 #: Pyodide's `json.loads` does not raise RecursionError but kills the interpreter (and the
 #: reader's quiz) near 8,000 levels, so depth is checked before parsing.
@@ -134,6 +135,10 @@ def _from_pairs(raw: list[Any]) -> tuple[dict[Any, Any], list[dict[str, str]]]:
             ignored.append({"question": short(pair[0]), "choice": short(pair[1]),
                             "reason": f"'{short(pair[0])}' was answered twice; the first "
                                       "answer is kept"})
+    if len(ignored) > _IGNORED_LIMIT:  # the same cap as sanitize_answers
+        extra = len(ignored) - _IGNORED_LIMIT
+        ignored = [*ignored[:_IGNORED_LIMIT],
+                   {"question": "", "choice": "", "reason": f"{extra} more entries ignored"}]
     return answers, ignored
 
 

@@ -4,7 +4,9 @@ edit link to the model file); their content comes from the engine and the model 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from html import escape
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -84,7 +86,10 @@ def render_pages(
             "quiz_link": link(quiz_uri) if quiz_uri else None,
             "option": options.get(page.option or ""),
         }
-        content = render.page(page.template, page_context)
+        # Material prints a front-matter title into <title> as it is, where it would run the
+        # page title through `striptags` (which unescapes): so the escaped title goes here.
+        front = f"---\ntitle: {json.dumps(str(escape(page.title)))}\n---\n\n"
+        content = front + render.page(page.template, page_context)
         rendered.append(replace(page, content=content))
     return rendered
 
@@ -112,6 +117,8 @@ def add_to_nav(nav: list[Any], model: advisor.Model, generated: list[GeneratedPa
 
     if mentioned(nav):
         return
-    options = [{p.title: p.src_uri} for p in generated if "/options/" in p.src_uri]
-    others = [{p.title: p.src_uri} for p in generated if "/options/" not in p.src_uri]
-    nav.append({model.title: [*others, {"Options": options}]})
+    # MkDocs and Material write navigation titles into pages unescaped (they trust mkdocs.yml);
+    # these come from the model, whose text is always shown as text.
+    options = [{escape(p.title): p.src_uri} for p in generated if "/options/" in p.src_uri]
+    others = [{escape(p.title): p.src_uri} for p in generated if "/options/" not in p.src_uri]
+    nav.append({escape(model.title): [*others, {"Options": options}]})

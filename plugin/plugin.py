@@ -70,6 +70,11 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._generated = []
         docs_dir = Path(config.docs_dir)
         for src_uri in self.config.models:
+            if any(m.src_uri == src_uri for m in self.models.values()):
+                raise PluginError(
+                    f"advisor: the model '{src_uri}' is listed twice under "
+                    f"plugins.advisor.models. Fix: list each model once."
+                )
             loaded = self._load_model(docs_dir, src_uri)
             if loaded.model.id in self.models:
                 raise PluginError(

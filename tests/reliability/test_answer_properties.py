@@ -145,10 +145,6 @@ def test_recommend_returns_a_result_or_raises_answer_error(name: str) -> None:
     assert len(seen) >= EXAMPLES_PER_MODEL
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: advisor.model.short() calls repr() on ints; an int of more than 4,300 digits raises "
-    "ValueError (Python's int-to-text limit), so recommend() raises ValueError instead of "
-    "AnswerError"))
 @pytest.mark.parametrize("where", ["key", "value"])
 def test_huge_integers(where: str) -> None:
     model = MODELS["orchestration"]

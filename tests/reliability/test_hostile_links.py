@@ -89,11 +89,7 @@ LINKS = [
          "orchestration=" + ",".join(f"x{i}:y" for i in range(2_000)),
          (), ("more entries ignored",)),
     Link("two-thousand-repeats", "orchestration=" + ",".join(["scale:no"] * 2_000),
-         (("scale", "no"),), ("answered twice",), bug=(
-             "BUG: advisor/web.py _from_pairs lists every repeated question in 'ignored' "
-             "without the cap sanitize_answers applies (50 + a count), and widget.js joins all "
-             "reasons into the notice: 2,000 repeats make a ~100 KB notice. Fix: cap the "
-             "repeats in _from_pairs the same way (or cap repeated + ignored in _recommend)")),
+         (("scale", "no"),), ("answered twice", "more entries ignored")),
     Link("prototype-keys",
          "orchestration=__proto__:x,constructor:prototype,toString:valueOf,hasOwnProperty:x",
          (), ("unknown question '__proto__'",)),

@@ -21,15 +21,6 @@ from tests.reliability.hostile import PAYLOAD, SHOWN, hostile
 from tests.reliability.project import make_project
 from tests.sitetools import serve
 
-NAV_BUG = (
-    "BUG: plugin/pages.py add_to_nav puts model text (the model title, option names) into "
-    "MkDocs' nav as raw strings, and MkDocs/Material render nav titles unescaped: the payload "
-    "becomes markup in the navigation of every page (its <script> and onerror run), and "
-    "Material's <title>{{ page.title | striptags }}</title> drops the tags. Fix: escape the "
-    "titles (markupsafe.escape) in add_to_nav and give each generated page the same escaped "
-    "title as front-matter `title`, which Material's <title> prints without striptags (which "
-    "would unescape &lt;/title&gt; into a live tag)")
-
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -69,7 +60,6 @@ def test_the_payload_reaches_every_kind_of_text(hostile_site: Path) -> None:
     assert (hostile_site / "quiz" / "index.html").read_text("utf-8").count(escaped) >= 3
 
 
-@pytest.mark.xfail(strict=True, reason=NAV_BUG)
 def test_no_page_holds_the_payload_as_markup(hostile_site: Path) -> None:
     raw = [str(p.relative_to(hostile_site)) for p in pages(hostile_site)
            if "<b data-xss>" in p.read_text("utf-8")]
@@ -93,7 +83,6 @@ def test_page_content_shows_the_payload_as_text(
     assert content.locator("em").filter(has_text=re.compile(r"^em$")).count() == 0
 
 
-@pytest.mark.xfail(strict=True, reason=NAV_BUG)
 @pytest.mark.parametrize("path", ["", "orchestration/options/step-functions/"])
 def test_navigation_and_title_show_the_payload_as_text(
     path: str, reader: tuple[Page, Watch], hostile_url: str
