@@ -9,7 +9,6 @@ checked by `advisor.check`. Standard library only.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -309,6 +308,8 @@ class _Reader:
                     "allowed keys: " + ", ".join(allowed),
                 )
             elif key not in allowed:
+                import difflib  # noqa: PLC0415 - costs ~50 ms of start-up in Pyodide
+
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 self.error(

@@ -73,7 +73,7 @@
       this.worker.onmessageerror = () => this.fail(new Error("the Python worker sent an unreadable message"));
       const started = performance.now();
       this.booting = this.send(
-        { op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock },
+        { op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock, modelUrl: absolute(s.modelUrl) },
         s.timeout * 1000,
       ).then(
         () => {
@@ -536,8 +536,9 @@
     }
   }
 
-  // Material's instant navigation swaps pages without reloading scripts: start again on each.
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(initAll);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
+  // Start at once (this script runs after the page's content), and again on each page that
+  // Material's instant navigation swaps in without reloading scripts.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
   else initAll();
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(initAll);
 })();

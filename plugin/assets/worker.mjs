@@ -27,8 +27,12 @@ async function fetchOk(url, what) {
   return response;
 }
 
-async function boot({ indexUrl, archive, lock }) {
+async function boot({ indexUrl, archive, lock, modelUrl }) {
   if (handle) return;
+  // Fetch the advisor package and the model while Pyodide boots, not after.
+  const packageBytes = fetchOk(archive, "The advisor package").then((r) => r.arrayBuffer());
+  if (modelUrl) prefetchModel(modelUrl);
+  packageBytes.catch(() => {}); // reported below, when it is awaited
   const { loadPyodide } = await import(new URL("pyodide.mjs", indexUrl).href);
   const failed = new Promise((_, reject) => {
     failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
@@ -41,7 +45,7 @@ async function boot({ indexUrl, archive, lock }) {
   } finally {
     failBoot = null;
   }
-  const bytes = await (await fetchOk(archive, "The advisor package")).arrayBuffer();
+  const bytes = await packageBytes;
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
   const web = pyodide.pyimport("advisor.web");
@@ -53,9 +57,21 @@ function call(request) {
   return handle(request);
 }
 
+const models = new Map(); // model URL -> promise of its JSON text
+
+function prefetchModel(modelUrl) {
+  if (!models.has(modelUrl)) {
+    const text = fetchOk(modelUrl, "The guide model").then((r) => r.text());
+    text.catch(() => models.delete(modelUrl)); // a retry fetches again
+    models.set(modelUrl, text);
+  }
+  return models.get(modelUrl);
+}
+
 async function load({ modelUrl, version }) {
-  const model = await (await fetchOk(modelUrl, "The guide model")).json();
-  return call(JSON.stringify({ op: "load", model, version }));
+  const text = await prefetchModel(modelUrl);
+  // The model's JSON goes to Python as it came, without a parse and re-serialise here.
+  return call(`{"op":"load","version":${JSON.stringify(version)},"model":${text}}`);
 }
 
 self.onmessage = async (event) => {
