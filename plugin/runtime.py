@@ -3,6 +3,7 @@ advisor package packed as a reproducible zip that the page unpacks with ``unpack
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -27,6 +28,10 @@ NOT_FOR_BROWSER = frozenset({"cli.py", "__main__.py", "source.py"})
 
 #: Fixed timestamp for archive members, so that two builds of one commit give identical bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+#: Files worth a pre-compressed copy for hosts that serve `name.gz` (nginx `gzip_static`):
+#: together 13.4 MB shrink to 6.3 MB. The stdlib zip is left out: gzip saves 2% on it.
+GZIP_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 
 NPM_FIX = "run `npm ci` in the folder that holds package.json (it installs the pinned Pyodide)"
 
@@ -109,27 +114,53 @@ class RuntimeVerifier:
         return Runtime(source_dir, version, dict(lock["info"]), sizes)
 
 
-def install_runtime(runtime: Runtime, site_dir: Path) -> int:
-    """Put the boot files into the built site; return the number of bytes copied.
+def gzip_copy(src: Path, digest: str, cache_dir: Path) -> Path:
+    """``src`` compressed with gzip -9, made once per content and kept in ``cache_dir``;
+    byte-identical every time (no name, no timestamp in the header)."""
+    cached = cache_dir / f"{src.name}.{digest[:16]}.gz"
+    if not cached.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        part = cached.with_name(cached.name + ".part")
+        with (
+            src.open("rb") as fin,
+            part.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+        ):
+            shutil.copyfileobj(fin, out, 1 << 20)
+        part.replace(cached)
+    return cached
+
+
+def _place(src: Path, dst: Path) -> int:
+    """Hard-link ``src`` to ``dst`` (copy across file systems); the bytes copied."""
+    if dst.exists():
+        a, b = src.stat(), dst.stat()
+        if a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns:
+            return 0
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+        return src.stat().st_size
+    return 0
+
+
+def install_runtime(runtime: Runtime, site_dir: Path, gzip_cache: Path | None = None) -> int:
+    """Put the boot files into the built site, with ``.gz`` copies of the large ones when a
+    cache folder is given; return the number of bytes copied.
 
     A file already there with the same size and time is kept, and a new one is hard-linked
     when the file system allows it, so a rebuild copies no runtime bytes.
     """
     target = site_dir / runtime.folder
     target.mkdir(parents=True, exist_ok=True)
-    copied = 0
-    for name in BOOT_FILES:
-        src, dst = runtime.source_dir / name, target / name
-        if dst.exists():
-            a, b = src.stat(), dst.stat()
-            if a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns:
-                continue
-            dst.unlink()
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-            copied += runtime.sizes[name]
+    copied = sum(_place(runtime.source_dir / name, target / name) for name in BOOT_FILES)
+    if gzip_cache is not None:
+        digests = json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
+        for name in GZIP_FILES:
+            packed = gzip_copy(runtime.source_dir / name, digests[name], gzip_cache)
+            copied += _place(packed, target / f"{name}.gz")
     return copied
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import zipfile
 from io import BytesIO
@@ -74,3 +75,18 @@ def test_archive_is_reproducible_and_holds_only_the_engine() -> None:
     assert "advisor/web.py" in names
     assert not {"advisor/cli.py", "advisor/source.py"} & set(names)
     assert names == sorted(names)
+
+
+def test_gzip_copies_hold_the_runtime_and_are_made_once(tmp_path: Path) -> None:
+    runtime = RuntimeVerifier().verify(PYODIDE)
+    cache = tmp_path / "cache"
+    install_runtime(runtime, tmp_path / "site", cache)
+    folder = tmp_path / "site" / runtime.folder
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        packed = (folder / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == (PYODIDE / name).read_bytes()
+        assert len(packed) < (PYODIDE / name).stat().st_size
+    assert not (folder / "python_stdlib.zip.gz").exists()  # gzip would save 2% on it
+    made = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert install_runtime(runtime, tmp_path / "site2", cache) == 0  # linked, not copied
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == made  # not made again

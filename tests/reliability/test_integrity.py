@@ -5,6 +5,7 @@ these tests check the built site and the build as an author runs it."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from plugin.runtime import BOOT_FILES, MANIFEST
+from plugin.runtime import BOOT_FILES, GZIP_FILES, MANIFEST
 from tests.reliability.project import PYODIDE, make_project
 from tests.sitetools import ROOT, build_site
 
@@ -47,9 +48,13 @@ def test_the_site_holds_exactly_the_verified_boot_files(built_site: Path) -> Non
     folder = built_site / "assets" / "advisor" / f"pyodide-{manifest()['version']}"
     files = manifest()["files"]
     assert isinstance(files, dict)
-    assert sorted(p.name for p in folder.iterdir()) == sorted(BOOT_FILES)
+    gz = [f"{name}.gz" for name in GZIP_FILES]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*BOOT_FILES, *gz])
     for name in BOOT_FILES:
         assert sha256(folder / name) == files[name], name
+    for name in GZIP_FILES:  # the pre-compressed copies hold exactly the verified bytes
+        unpacked = gzip.decompress((folder / f"{name}.gz").read_bytes())
+        assert hashlib.sha256(unpacked).hexdigest() == files[name], name
 
 
 def test_everything_else_the_plugin_writes_has_a_content_hashed_name(built_site: Path) -> None:
