@@ -93,13 +93,6 @@ def test_every_page_loads_under_the_policy(context: BrowserContext, built_site: 
     assert [v for v in violations if not any(mark in v for mark in inline_style)] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (config, not the quiz): Python-Markdown's `tables` extension writes column alignment "
-    "as style=\"text-align: right;\" attributes, which `style-src 'self'` blocks: "
-    "docs/performance.md's right-aligned tables lose their alignment and report 29 "
-    "violations per load. Fix: in mkdocs.yml write `- tables: {use_align_attribute: true}` "
-    "(Python-Markdown >= 3.5 then writes align=\"right\"), instead of loosening the policy "
-    "with style-src-attr 'unsafe-inline'"))
 def test_no_page_needs_an_inline_style_attribute(built_site: Path) -> None:
     styled = sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*.html")
                     if ' style="' in p.read_text(encoding="utf-8"))
