@@ -118,7 +118,7 @@ def test_search_results_show_the_payload_as_text(reader: tuple[Page, Watch],
     page.goto(hostile_url + "orchestration/compare/")
     search = page.locator("input.md-search__input")
     search.click()
-    search.fill("CodePipeline")
+    search.press_sequentially("CodePipeline", delay=30)  # Material reads keystrokes
     results = page.locator(".md-search-result__list")
     expect(results.locator("li").first).to_be_visible(timeout=15_000)
     assert results.locator(INJECTED).count() == 0
