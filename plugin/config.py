@@ -35,7 +35,7 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     gzip = c.Type(bool, default=True)
     """Write ``.gz`` copies of the large runtime files beside them, for static hosts that serve
     pre-compressed files (nginx ``gzip_static``): 13.4 MB become 6.3 MB on the wire. They are
-    made once and kept in ``.cache/advisor-gzip`` beside ``mkdocs.yml``."""
+    made once and kept in ``node_modules/.cache/advisor-gzip`` beside the runtime."""
 
     generate_pages = c.Type(bool, default=True)
     """Render option pages, the comparison matrix, the decision diagram and the answer paths."""

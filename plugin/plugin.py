@@ -181,7 +181,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Install the verified Pyodide boot files into the site (hard links when possible)."""
         assert self.runtime is not None  # set by on_config
-        cache = Path(config.config_file_path).parent / ".cache" / "advisor-gzip"
+        # Beside the runtime, where tools keep caches (node_modules/.cache), outside the work tree.
+        cache = self.runtime.source_dir.parent / ".cache" / "advisor-gzip"
         self.bytes_copied = install_runtime(
             self.runtime, Path(config.site_dir), cache if self.config.gzip else None
         )
