@@ -74,8 +74,7 @@ def make_project(where: Path, **options: Any) -> Project:
     plugins = project_plugins()
     advisor = advisor_options(plugins)
     advisor["runtime_dir"] = str(PYODIDE)
-    # The .gz copies of the runtime are made once per project folder: a copy skips them (the
-    # real build's tests check them) unless a test asks for them.
+    # No .gz copies of the runtime: the real build's tests check them; a copy serves without.
     advisor["gzip"] = False
     advisor.update(options)
     config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(where / "docs"),
