@@ -50,9 +50,10 @@ Outcome = tuple[tuple[str, ...], str | None]  # (option ids in model order, tie 
 Reduced = tuple[tuple[int, ...], State]  # (live rule indexes, answers they name)
 NO_OUTCOME: Outcome = ((), None)
 _IGNORED_LIMIT = 50
-#: How many states one model's analysis may reduce before it gives up: enough for every path of
-#: a model of 15 questions with 3 choices each (about 230,000), and about five seconds of work.
-WORK_LIMIT = 400_000
+#: How many states one model's analysis may reduce before it gives up: three times what the
+#: benchmark's 15-question, 3-choice model with 114,739 answer paths needs (about 480,000), and
+#: some 10 to 20 seconds of work on a model far beyond that.
+WORK_LIMIT = 1_500_000
 
 
 class ModelTooComplex(AdvisorError):

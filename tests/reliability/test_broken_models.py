@@ -172,7 +172,7 @@ def oversized_case() -> BuildCase:
     return BuildCase("over-one-mib", change, expect)
 
 
-TOO_LONG = 120  # seconds: the analysis gives up after about five (advisor.engine.WORK_LIMIT)
+TOO_LONG = 120  # seconds: the analysis gives up after 10 to 20 (advisor.engine.WORK_LIMIT)
 # on an idle machine; before that limit it ran for many minutes. Generous: builds run in parallel.
 
 
