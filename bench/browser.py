@@ -369,17 +369,20 @@ def quiz_immediate(
                       and "/advisor-" in k), None)
     model_fetch = next((v for k, v in resources.items() if "/models/" in k), None)
     breakdown = {}
-    if zip_fetch and times["boot_done_ms"] is not None and times["boot_posted_ms"] is not None:
+    phases = probe.get("bootPhases")  # measured inside the worker (worker.mjs boot())
+    if phases and zip_fetch and times["boot_done_ms"] is not None:
+        pyodide_ready = times["boot_done_ms"] - phases["waitPackageMs"] - phases["unpackImportMs"]
         breakdown = {
-            "load_pyodide_ms": zip_fetch[0] - times["boot_posted_ms"],
-            "advisor_zip_fetch_ms": zip_fetch[1] - zip_fetch[0],
-            "unpack_and_import_ms": times["boot_done_ms"] - zip_fetch[1],
+            "load_pyodide_ms": phases["loadPyodideMs"],
+            "advisor_zip_fetch_ms": zip_fetch[1] - zip_fetch[0],  # overlaps the boot
+            "wait_for_zip_after_pyodide_ms": phases["waitPackageMs"],
+            "unpack_and_import_ms": phases["unpackImportMs"],
             "model_fetch_ms": (model_fetch[1] - model_fetch[0]) if model_fetch else None,
             "load_ms": times["load_ms"],
             "first_call_ms": times["first_call_ms"],
             "render_ms": (first_question - times["first_call_done_ms"])
             if times["first_call_done_ms"] is not None else None,
-            "after_pyodide_ms": first_question - zip_fetch[0],
+            "after_pyodide_ms": first_question - pyodide_ready,
         }
     return {
         "dcl_ms": dcl,

@@ -41,7 +41,10 @@
         B.workers.push([at, href]);
         this.addEventListener("message", (event) => {
           const data = event.data;
-          if (data && typeof data === "object" && "id" in data) B.replies.push([now(), href, data.id, !!data.ok]);
+          if (data && typeof data === "object" && "id" in data) {
+            B.replies.push([now(), href, data.id, !!data.ok]);
+            if (data.value && typeof data.value === "object" && "loadPyodideMs" in data.value) B.bootPhases = data.value;
+          }
         });
       }
       postMessage(message, ...rest) {
