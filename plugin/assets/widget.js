@@ -171,7 +171,7 @@
       this.progress = root.querySelector("[data-advisor-progress]");
       this.answers = new Map(); // question id -> choice id, in the order given
       this.questions = new Map(); // question id -> question, from Python
-      this.pointerAt = 0;
+      this.pointerAt = -Infinity; // when the reader last pressed a pointer on the form
       this.started = false;
       this.runSeq = 0;
       this.notice = null;
