@@ -31,6 +31,7 @@ from advisor.source import MAX_BYTES, read_model_file
 from tests.reliability.project import Project, make_project
 from tests.sitetools import ROOT
 from tests.unit.helpers import synthetic
+from tests.unit.test_broken_models import read_expected
 
 CORPUS = Path(__file__).resolve().parent / "broken_models"
 EXPECTED = CORPUS / "expected.txt"
@@ -51,14 +52,7 @@ def problem_lines(path: Path, name: str) -> list[str]:
 
 
 def expected() -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
-    current: list[str] = []
-    for line in EXPECTED.read_text(encoding="utf-8").splitlines():
-        if line.startswith("== "):
-            current = table.setdefault(line[3:], [])
-        elif line:
-            current.append(line)
-    return table
+    return read_expected(EXPECTED)
 
 
 def bug(name: str) -> list[pytest.MarkDecorator]:

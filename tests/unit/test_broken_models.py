@@ -32,9 +32,14 @@ def problem_lines(name: str) -> list[str]:
 
 def expected() -> dict[str, list[str]]:
     """The expected lines per file name, parsed from expected.txt."""
+    return read_expected(EXPECTED)
+
+
+def read_expected(path: Path) -> dict[str, list[str]]:
+    """An expected.txt: `== NAME` lines, each followed by that file's problem lines."""
     table: dict[str, list[str]] = {}
     current: list[str] = []
-    for line in EXPECTED.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("== "):
             current = table.setdefault(line[3:], [])
         elif line:
