@@ -71,19 +71,13 @@
         this.fail(new Error(event.message || "the Python worker stopped"));
       };
       this.worker.onmessageerror = () => this.fail(new Error("the Python worker sent an unreadable message"));
-      const started = performance.now();
       this.booting = this.send(
         { op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock, modelUrl: absolute(s.modelUrl) },
         s.timeout * 1000,
-      ).then(
-        () => {
-          this.bootMs = performance.now() - started;
-        },
-        (error) => {
-          this.fail(error);
-          throw error;
-        },
-      );
+      ).catch((error) => {
+        this.fail(error);
+        throw error;
+      });
       return this.booting;
     }
 
@@ -262,7 +256,6 @@
       const qid = fieldset.getAttribute("data-question");
       this.answers.set(qid, input.value);
       this.fromPointer = performance.now() - this.pointerAt < 1500;
-      this.focusAfter = qid;
       writeUrlAnswers(this.model, this.answers);
       if (this.root.getAttribute("data-advisor-state") === "idle") this.start();
       else if (this.root.getAttribute("data-advisor-state") === "ready") this.run();
