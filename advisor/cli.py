@@ -17,9 +17,11 @@ import dataclasses
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,9 +29,10 @@ from typing import Any, NoReturn
 from advisor.check import check
 from advisor.diff import diff_models, to_markdown, to_text
 from advisor.engine import Result, recommend
-from advisor.model import AdvisorError, Model, ModelError, Problem, load_model
+from advisor.model import AdvisorError, Model, ModelError, Problem, Question, load_model
 from advisor.paths import enumerate_paths
 from advisor.source import read_model_file
+from advisor.tree import open_questions
 
 __all__ = ["main"]
 
@@ -80,26 +83,45 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
 
-    ask = commands.add_parser("ask", help="answer the quiz in the terminal")
+    ask = commands.add_parser(
+        "ask", help="answer the quiz in the terminal",
+        description="Ask the quiz's questions one at a time, only those that can still change "
+                    "the answer, then print the recommendation with why, why not the others, "
+                    "what would change it and the caveats. Answer with a choice's number or id; "
+                    "'b' goes back one question, 'r' starts again.")
     ask.set_defaults(run=_ask)
 
-    questions = commands.add_parser("questions", help="list every question and its choices")
+    questions = commands.add_parser(
+        "questions", help="list every question and its choices",
+        description="List every question of the model with the ids of its choices, as used by "
+                    "'recommend --answer QID=CHOICE'.")
     questions.add_argument("--format", choices=("text", "json"), default="text")
     questions.set_defaults(run=_questions)
 
-    rec = commands.add_parser("recommend", help="recommend from answers given as arguments")
+    rec = commands.add_parser(
+        "recommend", help="recommend from answers given as arguments",
+        description="Recommend from the answers given with --answer. When they do not decide "
+                    "yet, name the next question and list every question still open.")
     rec.add_argument("--answer", action="append", default=[], metavar="QID=CHOICE",
                      help="one answer; repeat for more")
     rec.add_argument("--format", choices=("text", "json"), default="text")
     rec.set_defaults(run=_recommend)
 
-    chk = commands.add_parser("check", help="report every problem of models (exit 1 on errors)")
+    chk = commands.add_parser(
+        "check", help="report every problem of models (exit 1 on errors)",
+        description="Report every problem of each model, one per line with its file and line "
+                    "(the same check every build runs). Exit status 1 when any model has "
+                    "errors; warnings alone do not fail.")
     chk.add_argument("models", nargs="*", type=Path, metavar="MODEL",
                      help="model files (default: --model)")
     chk.set_defaults(run=_check)
 
-    paths = commands.add_parser("paths", help="list every answer path and where it leads")
-    paths.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    paths = commands.add_parser(
+        "paths", help="list every answer path and where it leads",
+        description="List every way through the quiz: the answers it asks for, in asking "
+                    "order, and the recommendation they lead to. 'text' is for reading, "
+                    "'markdown' for pasting, 'csv' and 'json' for other tools.")
+    paths.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
     paths.set_defaults(run=_paths)
 
     diff = commands.add_parser(
@@ -149,31 +171,53 @@ def _load(args: argparse.Namespace) -> Model:
 # --------------------------------------------------------------------------- commands
 
 
+BACK, RESTART = "back", "restart"
+
+
 def _ask(args: argparse.Namespace) -> int:
     model = _load(args)
-    print(model.title)
+    width = terminal_width()
+    print(_wrap(model.title, width))
+    print(_wrap("Answer with a number; 'b' goes back one question, 'r' starts again.", width))
     answers: dict[str, str] = {}
+    asked: list[str] = []  # question ids in the order they were answered
     while True:
         result = recommend(model, answers)
         question = result.next_question
         if question is None:
             break
-        asked = len(result.path) + 1
-        print(f"\n[{asked} of at most {asked - 1 + result.remaining_max}] {question.text}")
+        n_asked = len(result.path) + 1
+        print()
+        print(_wrap(f"[{n_asked} of at most {n_asked - 1 + result.remaining_max}] "
+                    f"{question.text}", width, "", "  "))
         if question.help:
-            print(f"  {question.help}")
+            print(_wrap(question.help, width, "  ", "  "))
         for n, choice in enumerate(question.choices, 1):
-            print(f"  {n}) {choice.label}" + (f" - {choice.help}" if choice.help else ""))
-        answers[question.id] = _read_choice(question.choices)
+            text = f"{n}) {choice.label}" + (f" - {choice.help}" if choice.help else "")
+            print(_wrap(text, width, "  ", "     "))
+        picked = _read_choice(question.choices)
+        if picked == BACK:
+            if not asked:
+                print("This is the first question: nothing to go back to.")
+                continue
+            del answers[asked.pop()]
+        elif picked == RESTART:
+            answers.clear()
+            asked.clear()
+            print("Starting again.")
+        else:
+            answers[question.id] = picked
+            asked.append(question.id)
     print()
-    print(render_text(result))
+    print(render_text(result, width))
     return 0
 
 
 def _read_choice(choices: Sequence[Any]) -> str:
+    """A choice id, or BACK or RESTART."""
     while True:
         try:
-            line = input(f"Choose 1-{len(choices)}: ").strip()
+            line = input(f"Choose 1-{len(choices)} (b back, r restart): ").strip()
         except EOFError:
             print()
             raise CliError("input ended before the quiz finished") from None
@@ -184,7 +228,11 @@ def _read_choice(choices: Sequence[Any]) -> str:
             if line == choice.id:
                 found: str = choice.id
                 return found
-        print(f"Please type a number from 1 to {len(choices)}.")
+        if line.lower() in ("b", "back"):
+            return BACK
+        if line.lower() in ("r", "restart"):
+            return RESTART
+        print(f"Please type a number from 1 to {len(choices)}, b to go back or r to restart.")
 
 
 def _questions(args: argparse.Namespace) -> int:
@@ -219,7 +267,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(render_text(result))
+        print(render_text(result, terminal_width(), open_questions(model, answers)))
     return 0
 
 
@@ -258,6 +306,17 @@ def _paths(args: argparse.Namespace) -> int:
             writer.writerow([n, "; ".join(f"{q}={c}" for q, c in p.steps), " + ".join(p.outcome),
                              p.rule or ""])
         print(out.getvalue(), end="")
+    elif args.format == "text":
+        width = terminal_width()
+        for n, p in enumerate(paths, 1):
+            names = " or, equally, ".join(model.option(o).name for o in p.outcome)
+            print(_wrap(f"{n}. {names or 'no recommendation'}", width, "", "   "))
+            for q, c in p.steps:
+                question = model.question(q)
+                print(_wrap(f"{question.text} {question.choice(c).label}", width, "   ", "     "))
+            if p.decide:
+                print(_wrap(f"What decides between them: {p.decide}", width, "   ", "     "))
+            print()
     else:
         print("| # | Answers | Recommendation | Rule |")
         print("|---|---------|----------------|------|")
@@ -353,46 +412,80 @@ def _git(cwd: Path, *args: str) -> _Done:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_text(result: Result) -> str:
-    """A result as plain text for the terminal."""
-    lines = []
+def terminal_width() -> int:
+    """Columns to wrap output to: the terminal's width (COLUMNS, else 80 when not a terminal),
+    at least 30."""
+    return max(30, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _wrap(text: str, width: int, first: str = "", rest: str = "") -> str:
+    return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False)
+
+
+def render_text(result: Result, width: int = 80,
+                still_open: Sequence[Question] | None = None) -> str:
+    """A result as plain text in titled sections, each line at most `width` columns.
+
+    `still_open` lists the questions the quiz may still ask (see `advisor.tree.open_questions`);
+    an undecided result shows them instead of what would change the answer.
+    """
+    sections: list[tuple[str, list[str]]] = []
+
+    def para(text: str) -> str:
+        return _wrap(text, width)
+
+    def bullet(text: str) -> str:
+        return _wrap(text, width, "- ", "  ")
+
     if not result.complete:
+        body = []
         q = result.next_question
         if q is not None:
-            lines.append(f"Not decided yet. Next question: {q.id} ({q.text})")
-            lines.append("  choices: " + ", ".join(c.id for c in q.choices))
-            lines.append(f"  at most {result.remaining_max} more questions")
+            body.append(para(f"Next question: {q.text} ({q.id})"))
+            body.append(_wrap("choices: " + ", ".join(c.id for c in q.choices), width,
+                              "  ", "  "))
+            body.append(para(f"At most {result.remaining_max} more "
+                             f"question{'s' if result.remaining_max != 1 else ''}."))
+        sections.append(("Not decided yet", body))
     elif not result.recommendation:
-        lines.append("No recommendation: no rule matches these answers.")
+        sections.append(("No recommendation", [para("No rule matches these answers.")]))
     else:
-        names = " or ".join(o.name for o in result.recommendation)
-        lines.append(f"Recommendation: {names}")
-        for option in result.recommendation:
-            lines.append(f"  {option.name}: {option.summary}")
+        title = "Recommendation" if result.tie is None else "Recommendation: a tie"
+        body = [para(f"{o.name}: {o.summary}") for o in result.recommendation]
         if result.tie is not None:
-            lines.append(f"  What decides between them: {result.tie}")
+            body.append(para(f"What decides between them: {result.tie}"))
+        sections.append((title, body))
     if result.rule is not None:
-        lines.append(f"Because: {result.rule.because} (rule {result.rule.id})")
+        sections.append(("Why", [para(f"{result.rule.because} (rule {result.rule.id})")]))
     if result.trace:
-        lines.append("Answers that decided it:")
-        lines += [f"  - {s.question.text} — {s.choice.label}" for s, _ in result.trace]
-    if result.caveats:
-        lines.append("Caveats:")
-        lines += [f"  - {o.name}: {c.text}" for o, c in result.caveats]
+        sections.append(("Answers that decided it", [
+            bullet(f"{s.question.text} {s.choice.label}") for s, _ in result.trace]))
+    elif result.path and not result.complete:
+        sections.append(("Answers so far", [
+            bullet(f"{s.question.text} {s.choice.label}") for s in result.path]))
     if result.complete and result.why_not:
-        lines.append("Why not the others:")
-        for w in result.why_not:
-            lines.append(f"  - {w.option.name}: " + " ".join(w.reasons))
-    if result.what_would_change:
-        lines.append("What would change it:")
+        sections.append(("Why not the others", [
+            bullet(f"{w.option.name}: " + " ".join(w.reasons)) for w in result.why_not]))
+    if not result.complete:
+        if still_open:
+            sections.append(("Questions still open", [
+                bullet(f"{q.text} ({q.id}: {', '.join(c.id for c in q.choices)})")
+                for q in still_open]))
+    elif result.what_would_change:
+        body = []
         for c in result.what_would_change:
             names = " or ".join(o.name for o in c.outcome) or "no recommendation"
-            where = names if c.decided else f"would need more answers; possible outcomes: {names}"
-            lines.append(f"  - {c.question.text} — {c.to_choice.label} (instead of "
-                         f"{c.from_choice.label}): {where}")
+            where = names if c.decided else f"more questions, then {names}"
+            body.append(bullet(f"{c.question.text} {c.to_choice.label} (instead of "
+                               f"{c.from_choice.label}): {where}"))
+        sections.append(("What would change it", body))
+    if result.caveats:
+        sections.append(("Caveats", [bullet(f"{o.name}: {c.text}") for o, c in result.caveats]))
     if result.unused:
-        lines.append("Answers not used: " + ", ".join(result.unused))
-    return "\n".join(lines)
+        sections.append(("Answers not used", [para(", ".join(result.unused))]))
+    return "\n\n".join(f"{title}\n{'-' * len(title)}\n" + "\n".join(body)
+                        for title, body in sections if body)
 
 
 if __name__ == "__main__":  # pragma: no cover

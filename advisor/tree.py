@@ -3,12 +3,13 @@ answers, and where each leads. Answers that lead to identical subtrees are group
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from advisor.engine import State, analysis
-from advisor.model import Model
+from advisor.engine import State, analysis, validate_answers
+from advisor.model import Model, Question
 
-__all__ = ["decision_tree"]
+__all__ = ["decision_tree", "open_questions"]
 
 
 def decision_tree(model: Model) -> dict[str, Any]:
@@ -44,3 +45,26 @@ def decision_tree(model: Model) -> dict[str, Any]:
         return {"question": {"id": question.id, "text": question.text}, "branches": branches}
 
     return node(a.empty)
+
+
+def open_questions(model: Model, answers: Mapping[str, str]) -> list[Question]:
+    """The questions the quiz may still ask after these answers, in model order: every question
+    asked somewhere below the point the answers reach. Empty once the answers decide.
+
+    Raises `AnswerError` for unknown ids, as `recommend` does.
+    """
+    clean = validate_answers(model, answers)
+    a = analysis(model)
+    state, _, _ = a.walk({a.qindex[k]: v for k, v in clean.items()})
+    found: set[int] = set()
+    seen: set[State] = set()
+    stack = [state]
+    while stack:
+        here = stack.pop()
+        if here in seen or a.complete(here):
+            continue
+        seen.add(here)
+        qi = a.next_question(here)
+        found.add(qi)
+        stack.extend(a.with_answer(here, qi, c) for c in a.choices[qi])
+    return [model.questions[qi] for qi in sorted(found)]

@@ -16,10 +16,11 @@ from tests.unit.helpers import GUIDE, REPO
 BROKEN = REPO / "tests" / "broken_models"
 
 
-def run(*args: str, stdin: str = "", cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run(*args: str, stdin: str = "", cwd: Path = REPO,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", **(env or {})}
     return subprocess.run([sys.executable, "-m", "advisor", *args], input=stdin, cwd=cwd,
-                          capture_output=True, text=True, env=env, timeout=60, check=False)
+                          capture_output=True, text=True, env=full_env, timeout=60, check=False)
 
 
 def test_recommend_json_has_the_contract_keys() -> None:
@@ -33,26 +34,88 @@ def test_recommend_json_has_the_contract_keys() -> None:
     assert data["recommendation"][0]["id"] == "codepipeline"
 
 
-def test_recommend_text() -> None:
+def test_recommend_text_comes_in_titled_sections() -> None:
     done = run("--model", str(GUIDE), "recommend", "--answer", "complexity=simple",
                "--answer", "owner=devops")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[:3] == [
-        "Recommendation: AWS CodePipeline",
-        "  AWS CodePipeline: CI/CD pipelines that can also run simple training jobs.",
-        "Because: A straight line of steps is what DevOps engineers already run in CodePipeline. "
-        "(rule devops-simple)",
+    assert done.stdout.splitlines()[:7] == [
+        "Recommendation",
+        "--------------",
+        "AWS CodePipeline: CI/CD pipelines that can also run simple training jobs.",
+        "",
+        "Why",
+        "---",
+        "A straight line of steps is what DevOps engineers already run in CodePipeline. (rule "
+        "devops-simple)",
     ]
+    titles = [line for line, under in zip(done.stdout.splitlines(),
+                                          done.stdout.splitlines()[1:], strict=False)
+              if under and set(under) == {"-"} and len(under) == len(line)]
+    assert titles == ["Recommendation", "Why", "Answers that decided it", "Why not the others",
+                      "What would change it", "Caveats"]
+
+
+@pytest.mark.parametrize("columns", [40, 72, 120])
+def test_text_output_is_wrapped_to_the_terminal_width(columns: int) -> None:
+    env = {"COLUMNS": str(columns)}
+    outputs = [
+        run("--model", str(GUIDE), "recommend", "--answer", "complexity=simple",
+            "--answer", "owner=devops", env=env).stdout,
+        run("recommend", "--answer", "scale=no", env=env).stdout,
+        run("paths", env=env).stdout,
+        run("--model", str(GUIDE), "ask", stdin="1\n1\n", env=env).stdout,
+    ]
+    for out in outputs:
+        lines = out.splitlines()
+        assert len(lines) > 10
+        assert max(len(line) for line in lines) <= columns
+    # wide terminals get long lines, not the same 80-column text
+    assert (max(len(line) for line in outputs[2].splitlines()) > 80) is (columns > 80)
 
 
 def test_recommend_incomplete_names_the_next_question() -> None:
     done = run("--model", str(GUIDE), "recommend", "--answer", "complexity=branching")
     assert done.returncode == 0
-    assert done.stdout.splitlines()[:3] == [
-        "Not decided yet. Next question: owner (Who will maintain it?)",
+    assert done.stdout.splitlines()[:5] == [
+        "Not decided yet",
+        "---------------",
+        "Next question: Who will maintain it? (owner)",
         "  choices: devops, ml, platform",
-        "  at most 3 more questions",
+        "At most 3 more questions.",
     ]
+
+
+def test_recommend_with_too_few_answers_lists_the_questions_still_open() -> None:
+    done = run("--model", str(GUIDE), "recommend", "--answer", "complexity=branching")
+    out = done.stdout
+    assert "What would change it" not in out
+    still_open = out.split("Questions still open\n--------------------\n")[1].splitlines()
+    assert still_open == [
+        "- Who will maintain it? (owner: devops, ml, platform)",
+        "- Do steps need GPUs? (gpu: yes, no)",
+        "- Which AWS services does the workflow call? (services: sagemaker-only, many)",
+    ]
+    # data scientists on a branching flow: GPUs no longer matter, only the services do
+    ml = run("--model", str(GUIDE), "recommend", "--answer", "complexity=branching",
+             "--answer", "owner=ml").stdout
+    assert ml.split("Questions still open\n--------------------\n")[1].splitlines() == [
+        "- Which AWS services does the workflow call? (services: sagemaker-only, many)",
+    ]
+    nothing = run("--model", str(GUIDE), "recommend").stdout
+    assert "- How complex is the workflow? (complexity: simple, branching)" in nothing
+    assert "What would change it" not in nothing
+
+
+def test_every_subcommand_describes_itself_in_help() -> None:
+    top = run("--help").stdout
+    commands = ["ask", "questions", "recommend", "check", "paths", "diff"]
+    for command in commands:
+        assert f"    {command} " in top  # listed with its one-line help
+        out = run(command, "--help").stdout
+        usage, description = out.split("\n\n")[:2]
+        assert usage.startswith(f"usage: advisor {command}")
+        assert not description.startswith(("options:", "positional arguments:"))
+        assert len(description.split()) >= 12, (command, description)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -135,9 +198,37 @@ def test_ask_with_piped_answers() -> None:
     out = done.stdout
     assert "[1 of at most 4] How complex is the workflow?" in out
     assert "  2) Data scientists - People who live in notebooks." in out
-    assert "Please type a number from 1 to 2." in out
-    assert "Recommendation: AWS Step Functions" in out
-    assert "Because: Step Functions calls almost any AWS service. (rule many-services)" in out
+    assert "Please type a number from 1 to 2, b to go back or r to restart." in out
+    assert "Recommendation\n--------------\nAWS Step Functions" in out
+    assert "Why\n---\nStep Functions calls almost any AWS service. (rule many-services)" in out
+
+
+def test_ask_goes_back_with_b_and_restarts_with_r() -> None:
+    # simple -> back -> back again (nothing before) -> branching -> restart -> simple, devops
+    done = run("--model", str(GUIDE), "ask", stdin="1\nb\nb\n2\nr\n1\n1\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    questions = [line for line in out.splitlines() if line.startswith("[")]
+    assert questions == [
+        "[1 of at most 4] How complex is the workflow?",
+        "[2 of at most 4] Who will maintain it?",  # after "simple"
+        "[1 of at most 4] How complex is the workflow?",  # b
+        "[1 of at most 4] How complex is the workflow?",  # b with nothing to undo
+        "[2 of at most 4] Who will maintain it?",  # after "branching"
+        "[1 of at most 4] How complex is the workflow?",  # r
+        "[2 of at most 4] Who will maintain it?",
+    ]
+    assert "nothing to go back to" in out
+    assert "Starting again." in out
+    # the restart forgot "branching": the answer is the simple flow's
+    assert "Recommendation\n--------------\nAWS CodePipeline" in out
+    decided = out.split("Answers that decided it")[1].split("Why not the others")[0]
+    assert "A straight line of steps" in decided
+    assert "Branches, retries" not in decided
+    # back replaces the answer: branching, then back and a simple flow with DevOps
+    back = run("--model", str(GUIDE), "ask", stdin="2\nb\n1\n1\n")
+    assert back.returncode == 0, back.stderr
+    assert "Recommendation\n--------------\nAWS CodePipeline" in back.stdout
 
 
 def test_ask_stops_with_status_2_when_input_ends() -> None:
@@ -165,7 +256,18 @@ def test_questions_text() -> None:
 
 
 def test_paths_in_every_format() -> None:
-    markdown = run("--model", str(GUIDE), "paths").stdout.splitlines()
+    text = run("--model", str(GUIDE), "paths").stdout
+    blocks = text.strip().split("\n\n")
+    assert len(blocks) == 15
+    assert blocks[0].splitlines() == [
+        "1. AWS CodePipeline",
+        "   How complex is the workflow? A straight line of steps",
+        "   Who will maintain it? DevOps engineers",
+    ]
+    assert "|" not in text
+    tie = next(b for b in blocks if " or, equally, " in b)
+    assert "What decides between them:" in tie
+    markdown = run("--model", str(GUIDE), "paths", "--format", "markdown").stdout.splitlines()
     assert markdown[:3] == [
         "| # | Answers | Recommendation | Rule |",
         "|---|---------|----------------|------|",
