@@ -188,7 +188,7 @@ def _ask(args: argparse.Namespace) -> int:
             break
         n_asked = len(result.path) + 1
         print()
-        print(_wrap(f"[{n_asked} of at most {n_asked - 1 + result.remaining_max}] "
+        print(_wrap(f"[{n_asked} of at most {result.total_max}] "
                     f"{question.text}", width, "", "  "))
         if question.help:
             print(_wrap(question.help, width, "  ", "  "))

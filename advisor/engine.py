@@ -42,14 +42,17 @@ from advisor.model import (
 )
 
 __all__ = [
-    "Change", "ModelTooComplex", "Result", "Step", "WhyNot", "recommend", "sanitize_answers",
+    "IGNORED_LIMIT", "Change", "ModelTooComplex", "Result", "Step", "WhyNot", "recommend",
+    "sanitize_answers",
 ]
 
 State = tuple[str | None, ...]
 Outcome = tuple[tuple[str, ...], str | None]  # (option ids in model order, tie text)
 Reduced = tuple[tuple[int, ...], State]  # (live rule indexes, answers they name)
 NO_OUTCOME: Outcome = ((), None)
-_IGNORED_LIMIT = 50
+#: The most dropped answers listed one by one (`sanitize_answers`, `advisor.web`); the rest
+#: are counted.
+IGNORED_LIMIT = 50
 #: How many states one model's analysis may reduce before it gives up: three times what the
 #: benchmark's 15-question, 3-choice model with 114,739 answer paths needs (about 480,000), and
 #: some 10 to 20 seconds of work on a model far beyond that.
@@ -304,12 +307,14 @@ def validate_answers(model: Model, answers: object) -> dict[str, str]:
     return clean
 
 
-def sanitize_answers(model: Model, raw: object) -> tuple[dict[str, str], list[dict[str, str]]]:
+def sanitize_answers(model: Model, raw: object, *, limit: int | None = IGNORED_LIMIT
+                     ) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Keep the valid answers of any input; never raises.
 
     Returns `(clean, ignored)`: `ignored` holds one `{"question", "choice", "reason"}` entry per
-    entry dropped (texts shortened), at most 50 plus one that counts the rest. Meant for answers
-    read from a URL or another untrusted place.
+    entry dropped (texts shortened), at most `limit` plus one that counts the rest (every entry
+    when `limit` is None, for a caller that caps and counts itself). Meant for answers read
+    from a URL or another untrusted place.
     """
     clean: dict[str, str] = {}
     ignored: list[dict[str, str]] = []
@@ -326,7 +331,7 @@ def sanitize_answers(model: Model, raw: object) -> tuple[dict[str, str], list[di
                 clean[str(key)] = str(value)
                 continue
             dropped += 1
-            if len(ignored) < _IGNORED_LIMIT:
+            if limit is None or len(ignored) < limit:
                 ignored.append({"question": short(key), "choice": short(value), "reason": problem})
         if dropped > len(ignored):
             ignored.append({"question": "", "choice": "",
@@ -409,6 +414,11 @@ class Result:
     caveats: tuple[tuple[Option, Caveat], ...]
     version: str | None = None
 
+    @property
+    def total_max(self) -> int:
+        """The most questions the whole quiz may take with these answers ("of at most")."""
+        return len(self.path) + self.remaining_max
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able data; the keys are a contract with the browser widget and the CLI."""
         q = self.next_question
@@ -421,7 +431,8 @@ class Result:
                 "id": q.id, "text": q.text, "help": q.help,
                 "choices": [{"id": c.id, "label": c.label, "help": c.help} for c in q.choices],
             },
-            "progress": {"answered": len(self.path), "remaining_max": self.remaining_max},
+            "progress": {"answered": len(self.path), "remaining_max": self.remaining_max,
+                         "total_max": self.total_max},
             "recommendation": [{"id": o.id, "name": o.name, "summary": o.summary}
                                for o in self.recommendation],
             "tie": None if self.tie is None else {

@@ -33,7 +33,7 @@ def test_first_question_of_the_guide(guide: Model) -> None:
                     {"id": "branching", "label": "Branches, retries or parallel steps",
                      "help": ""}],
     }
-    assert result["progress"] == {"answered": 0, "remaining_max": 4}
+    assert result["progress"] == {"answered": 0, "remaining_max": 4, "total_max": 4}
     assert result["recommendation"] == []
     assert result["rule"] is None
     assert result["tie"] is None
@@ -50,7 +50,7 @@ def test_asks_only_what_can_change_the_outcome(guide: Model) -> None:
         "because": "A straight line of steps is what DevOps engineers already run in "
                    "CodePipeline."}
     assert result["next_question"] is None
-    assert result["progress"] == {"answered": 2, "remaining_max": 0}
+    assert result["progress"] == {"answered": 2, "remaining_max": 0, "total_max": 2}
 
 
 def test_skips_questions_the_remaining_rules_ignore(guide: Model) -> None:
