@@ -9,10 +9,12 @@ Requests::
     {"op": "recommend", "model": id, "answers": {...} | [[question, choice], ...],
      "lenient": true | false}
       -> {"ok": true, "result": {...Result.to_dict()...}, "answers": {...the answers kept...},
-          "ignored": [{question, choice, reason}]}
+          "ignored": [{question, choice, reason}], "ignored_total": n}
 
 Answers as a list of pairs are what a URL holds (`?model=q:c,q:c`); with `"lenient": true` a
 question given twice keeps its first answer and the repeat is listed in `ignored`.
+`ignored` lists at most `IGNORED_LIMIT` entries, in the order met; `ignored_total` counts every
+entry dropped, so the page says how many without reading any text.
 
 Any failure -> {"ok": false, "error": {"type": ..., "message": ...}}; no exception escapes and
 no traceback is ever sent. With `"lenient": true` invalid answers (for example from a URL) are
@@ -27,14 +29,13 @@ import re
 import sys
 from typing import Any
 
-from advisor.engine import recommend, sanitize_answers, validate_answers
+from advisor.engine import IGNORED_LIMIT, recommend, sanitize_answers, validate_answers
 from advisor.model import AdvisorError, Model, load_model, short
 
 __all__ = ["handle"]
 
 _MODELS: dict[str, tuple[Model, str | None]] = {}
 _MESSAGE_LIMIT = 4000
-_IGNORED_LIMIT = 50
 #: Deepest nesting of arrays and objects a request may have. A model is a handful of levels;
 #: Pyodide's `json.loads` does not raise RecursionError but kills the interpreter (and the
 #: reader's quiz) near 8,000 levels, so depth is checked before parsing.
@@ -135,10 +136,6 @@ def _from_pairs(raw: list[Any]) -> tuple[dict[Any, Any], list[dict[str, str]]]:
             ignored.append({"question": short(pair[0]), "choice": short(pair[1]),
                             "reason": f"'{short(pair[0])}' was answered twice; the first "
                                       "answer is kept"})
-    if len(ignored) > _IGNORED_LIMIT:  # the same cap as sanitize_answers
-        extra = len(ignored) - _IGNORED_LIMIT
-        ignored = [*ignored[:_IGNORED_LIMIT],
-                   {"question": "", "choice": "", "reason": f"{extra} more entries ignored"}]
     return answers, ignored
 
 
@@ -156,9 +153,10 @@ def _recommend(request: dict[str, Any]) -> dict[str, Any]:
     if lenient and isinstance(raw, list):
         raw, repeated = _from_pairs(raw)
     if lenient:
-        answers, ignored = sanitize_answers(model, raw)
+        answers, ignored = sanitize_answers(model, raw, limit=None)
     else:
         answers, ignored = validate_answers(model, raw), []
     result = recommend(model, answers, version=version)
+    dropped = repeated + ignored  # every entry, capped once here
     return {"ok": True, "result": result.to_dict(), "answers": answers,
-            "ignored": repeated + ignored}
+            "ignored": dropped[:IGNORED_LIMIT], "ignored_total": len(dropped)}

@@ -142,3 +142,22 @@ def test_unexpected_failures_become_internal_errors(monkeypatch: pytest.MonkeyPa
     assert reply == {"ok": False, "error": {"type": "InternalError",
                                             "message": "ZeroDivisionError: division by zero"}}
     assert "Traceback" not in json.dumps(reply)
+
+
+def test_many_bad_url_pairs_are_capped_once_and_counted(loaded: str) -> None:
+    """160 bad pairs (80 repeats, 80 unknown questions) once gave 102 entries, two of them
+    English summaries the page had to parse: now one list capped once, and a count."""
+    pairs = [["complexity", "simple"]]
+    pairs += [["complexity", "branching"]] * 80 + [[f"q{i}", "x"] for i in range(80)]
+    reply = call({"op": "recommend", "model": loaded, "lenient": True, "answers": pairs})
+    assert reply["ok"] is True
+    assert reply["ignored_total"] == 160
+    assert len(reply["ignored"]) == 50
+    assert not any("more entries" in i["reason"] for i in reply["ignored"])
+    assert reply["answers"] == {"complexity": "simple"}
+
+
+def test_progress_carries_of_at_most(loaded: str) -> None:
+    reply = call({"op": "recommend", "model": loaded, "answers": {"complexity": "simple"}})
+    progress = reply["result"]["progress"]
+    assert progress["total_max"] == progress["answered"] + progress["remaining_max"]
