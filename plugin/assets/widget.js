@@ -280,17 +280,10 @@
       this.root.removeAttribute("aria-busy");
       if (urlPairs) {
         this.answers = new Map(Object.entries(reply.answers || {}));
-        if (reply.ignored && reply.ignored.length) {
-          // Python lists at most 50 entries and ends with "N more entries ignored"; show five.
-          let items = reply.ignored;
-          let uncounted = 0;
-          const summary = /^(\d+) more entries ignored$/.exec(items[items.length - 1].reason);
-          if (summary) {
-            uncounted = Number(summary[1]);
-            items = items.slice(0, -1);
-          }
-          const hidden = Math.max(items.length - 5, 0) + uncounted;
-          const shown = items.slice(0, 5).map((item) => item.reason).join("; ");
+        if (reply.ignored_total) {
+          // Python lists the first entries it dropped and counts them all; show five.
+          const shown = reply.ignored.slice(0, 5).map((item) => item.reason).join("; ");
+          const hidden = reply.ignored_total - Math.min(reply.ignored.length, 5);
           const what = hidden ? `${shown}; and ${hidden} more entries ignored` : shown;
           this.showNotice(`Part of the link was ignored: ${what}.`);
         }

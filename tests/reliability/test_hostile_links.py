@@ -87,9 +87,13 @@ LINKS = [
          ("unknown question",)),
     Link("two-thousand-unknown-pairs",
          "orchestration=" + ",".join(f"x{i}:y" for i in range(2_000)),
-         (), ("more entries ignored",)),
+         (), ("; and 1995 more entries ignored.",)),
     Link("two-thousand-repeats", "orchestration=" + ",".join(["scale:no"] * 2_000),
-         (("scale", "no"),), ("answered twice", "more entries ignored")),
+         (("scale", "no"),), ("answered twice", "; and 1994 more entries ignored.")),
+    # Once counted 126: two capped lists were joined, each ending in its own summary.
+    Link("repeats-and-unknowns", "orchestration=" + ",".join(
+        ["scale:no"] * 81 + [f"x{i}:y" for i in range(80)]),
+         (("scale", "no"),), ("answered twice", "; and 155 more entries ignored.")),
     Link("prototype-keys",
          "orchestration=__proto__:x,constructor:prototype,toString:valueOf,hasOwnProperty:x",
          (), ("unknown question '__proto__'",)),
