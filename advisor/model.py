@@ -35,6 +35,14 @@ __all__ = [
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Texts shown on one line (headings, navigation, labels): no line breaks, no control characters.
+ONE_LINE = frozenset({"name", "label", "title", "section", "author", "url"})
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _is_control(ch: str) -> bool:
+    """A C0 or C1 control character (Unicode category Cc)."""
+    return ch < " " or "\x7f" <= ch <= "\x9f"
 
 
 # --------------------------------------------------------------------------- problems, errors
@@ -332,6 +340,19 @@ class _Reader:
         if not value.strip():
             self.error(_join(path, key), f"'{key}' is empty", f"write {key}: {example}")
             return None
+        if not any(ch.isprintable() and not ch.isspace() for ch in value):
+            self.error(_join(path, key), f"'{key}' has no visible character (only spaces or "
+                       "invisible characters such as U+200B)", f"write {key}: {example}")
+            return None
+        if key in ONE_LINE:
+            bad = next((ch for ch in value if ch in _LINE_BREAKS or _is_control(ch)), None)
+            if bad is not None:
+                what = "a line break" if bad in _LINE_BREAKS else "a control character"
+                self.error(_join(path, key), f"'{key}' holds {what} (U+{ord(bad):04X}) at "
+                           f"character {value.index(bad) + 1}; a {key} is shown on one line",
+                           "write it on one line without control characters: in YAML a plain "
+                           "or quoted string, not a '|' block")
+                return None
         return value
 
     def ident(self, data: Mapping[str, Any], path: str, what: str) -> str | None:
@@ -657,8 +678,12 @@ class _Reader:
             "the model")
         if m is None:
             return None
-        if "schema" in m and (m["schema"] != SCHEMA_VERSION or isinstance(m["schema"], bool)):
-            self.error("schema", f"unsupported schema {short(m['schema'])}; this advisor reads "
+        schema = m.get("schema")
+        if isinstance(schema, str) and schema.strip() == str(SCHEMA_VERSION):
+            self.error("schema", f"schema is the string '{short(schema)}', not the number "
+                       f"{SCHEMA_VERSION}", f"write schema: {SCHEMA_VERSION} without quotes")
+        elif "schema" in m and (schema != SCHEMA_VERSION or isinstance(schema, bool)):
+            self.error("schema", f"unsupported schema {short(schema)}; this advisor reads "
                        f"schema {SCHEMA_VERSION}", f"write schema: {SCHEMA_VERSION}")
         ident = self.ident(m, "", "model")
         title = self.text(m, "title", "", "the title of the guide")

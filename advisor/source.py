@@ -7,17 +7,19 @@ of the package runs without it (in Pyodide the browser gets JSON). The loader is
 - YAML 1.2 booleans only: `yes`, `no`, `on`, `off` stay strings (choice ids like `yes` work);
 - dates stay strings (`reviewed: 2026-11-27` reads as "2026-11-27");
 - files over 1 MiB, empty files, bytes that are not UTF-8 and a top level that is not a mapping
-  are refused.
+  are refused; so are paths that are not regular files (a directory, a FIFO, a device such as
+  `/dev/zero`) and symbolic link loops. At most `MAX_BYTES + 1` bytes are ever read.
 
 Every refusal is a `ModelError` whose problem names the file, the line, the column and a fix.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import re
-from pathlib import Path
+import stat
 from typing import Any
 
 from advisor.check import check
@@ -40,14 +42,11 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
 
     YAML paths look like `rules[3].when.owner`; the top level is `""`. Raises `ModelError` for
     a file that cannot be read as a model (see the module docstring), `OSError` if it cannot
-    be opened.
+    be opened (`FileNotFoundError` when nothing is there).
     """
     yaml: Any = importlib.import_module("yaml")  # lazily: the engine runs without PyYAML
     file = str(path)
-    raw = Path(path).read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise _fail(file, f"the file is {len(raw)} bytes; models are limited to {MAX_BYTES} "
-                    "bytes (1 MiB)", "split the guide into several models")
+    raw = _read_capped(path, file)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -101,6 +100,47 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
         if loader is not None:
             loader.dispose()
     return data, builder.lines
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_capped(path: str | os.PathLike[str], file: str) -> bytes:
+    """The file's bytes, at most `MAX_BYTES + 1` of them, from a regular file only.
+
+    Opened without blocking, so a FIFO is refused instead of waiting for a writer; the type is
+    checked on the open descriptor, so what is read is what was checked.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise _fail(file, "the path is a symbolic link loop (a link that leads back to "
+                        "itself)", "point the link at the model file, or replace the link "
+                        "with the file") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise _fail(file, f"the path is {kind}, not a regular file",
+                        "give the path of a YAML model file")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = max(info.st_size, len(raw))
+        raise _fail(file, f"the file is {size} bytes; models are limited to {MAX_BYTES} "
+                    "bytes (1 MiB)", "split the guide into several models")
+    return raw
 
 
 def load_model_file(path: str | os.PathLike[str]) -> Model:
