@@ -31,14 +31,16 @@ def test_the_pinned_runtime_verifies() -> None:
     assert runtime.folder == "assets/advisor/pyodide-314.0.7"
 
 
-def test_missing_runtime_says_to_run_npm_ci(tmp_path: Path) -> None:
-    with pytest.raises(PluginError, match=r"was not found at .*Fix: run `npm ci`"):
+def test_missing_runtime_names_the_fetch_command(tmp_path: Path) -> None:
+    with pytest.raises(PluginError, match=r"was not found at .*Fix: run `advisor-runtime fetch`"):
         RuntimeVerifier().verify(tmp_path / "node_modules" / "pyodide")
 
 
 def test_missing_file_is_named(runtime_copy: Path) -> None:
     (runtime_copy / "pyodide.asm.wasm").unlink()
-    with pytest.raises(PluginError, match=r"lacks pyodide\.asm\.wasm\. Fix: run `npm ci`"):
+    with pytest.raises(
+        PluginError, match=r"lacks pyodide\.asm\.wasm\. Fix: run `advisor-runtime fetch`"
+    ):
         RuntimeVerifier().verify(runtime_copy)
 
 
