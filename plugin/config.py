@@ -6,6 +6,29 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
+class Bounded(c.Type[int]):
+    """A whole number within ``[low, high]``: ``true``, ``0`` or ``-5`` where a count of seconds
+    is meant are refused with the range, not taken as numbers."""
+
+    def __init__(self, low: int, high: int, *, default: int, unit: str) -> None:
+        super().__init__(int, default=default)
+        self.low, self.high, self.unit = low, high, unit
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise base.ValidationError(
+                f"expected a whole number of {self.unit} from {self.low:,} to {self.high:,}, "
+                f"found {shown}. Fix: write a number, without quotes."
+            )
+        if not self.low <= value <= self.high:
+            raise base.ValidationError(
+                f"{value:,} is out of range: it must be from {self.low:,} to {self.high:,} "
+                f"{self.unit}. Fix: write a number in that range."
+            )
+        return value
+
+
 class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``advisor`` plugin in ``mkdocs.yml``.
 
@@ -24,11 +47,13 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     """Where the Pyodide npm package was installed; default ``node_modules/pyodide`` beside
     ``mkdocs.yml``."""
 
-    boot_timeout = c.Type(int, default=30)
+    # An hour at most: a browser timer holds at most 2**31 - 1 ms (24.8 days) and fires at once
+    # when given more, and no reader waits an hour for a quiz.
+    boot_timeout = Bounded(1, 3600, default=30, unit="seconds")
     """Seconds the quiz waits for Python to start in the browser before it shows an error with
-    a retry button and the link to the static answer paths."""
+    a retry button and the link to the static answer paths (1 to 3,600)."""
 
-    max_age_days = c.Type(int, default=365)
+    max_age_days = Bounded(1, 36_500, default=365, unit="days")
     """Guidance whose ``reviewed`` date is older than this many days raises a build warning
     (so ``mkdocs build --strict`` fails)."""
 

@@ -25,7 +25,7 @@ def test_defaults() -> None:
 def test_wrong_type_names_the_option() -> None:
     errors, _ = AdvisorPlugin().load_config({"boot_timeout": "soon"})
     assert [name for name, _ in errors] == ["boot_timeout"]
-    assert "int" in str(errors[0][1])
+    assert "expected a whole number of seconds" in str(errors[0][1])
 
 
 def test_unknown_option_is_reported() -> None:

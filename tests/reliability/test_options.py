@@ -1,0 +1,52 @@
+"""Every numeric option of the plugin is checked for its range, with a message that names the
+option: `boot_timeout: 2200000` once overflowed the browser's timer (2**31 - 1 ms) and the quiz
+gave up after half a second; `0`, `-5` and `true` were taken as they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plugin.plugin import AdvisorPlugin
+from tests.reliability.project import make_project
+
+REFUSED = [
+    ("boot_timeout", 0, "0 is out of range: it must be from 1 to 3,600 seconds"),
+    ("boot_timeout", -5, "-5 is out of range: it must be from 1 to 3,600 seconds"),
+    ("boot_timeout", True, "expected a whole number of seconds from 1 to 3,600, found true"),
+    ("boot_timeout", 2_200_000, "2,200,000 is out of range: it must be from 1 to 3,600 seconds"),
+    ("boot_timeout", "30", "expected a whole number of seconds from 1 to 3,600, found '30'"),
+    ("boot_timeout", 1.5, "found 1.5"),
+    ("max_age_days", 0, "0 is out of range: it must be from 1 to 36,500 days"),
+    ("max_age_days", -1, "-1 is out of range"),
+    ("max_age_days", False, "found false"),
+]
+
+
+@pytest.mark.parametrize(("option", "value", "says"), REFUSED,
+                         ids=[f"{o}={v!r}" for o, v, _ in REFUSED])
+def test_out_of_range_values_are_refused_naming_the_option(
+    option: str, value: object, says: str
+) -> None:
+    errors, _ = AdvisorPlugin().load_config({option: value})
+    assert [name for name, _ in errors] == [option]
+    assert says in str(errors[0][1])
+    assert "Fix: " in str(errors[0][1])
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("boot_timeout", 1), ("boot_timeout", 3600), ("max_age_days", 1), ("max_age_days", 36_500),
+])
+def test_the_ends_of_each_range_are_accepted(option: str, value: int) -> None:
+    plugin = AdvisorPlugin()
+    assert plugin.load_config({option: value}) == ([], [])
+    assert plugin.config[option] == value
+
+
+def test_a_build_with_a_timer_overflow_stops_naming_the_option(tmp_path: Path) -> None:
+    done = make_project(tmp_path / "p", boot_timeout=2_200_000).build()
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "option 'boot_timeout'" in done.stderr
+    assert "2,200,000 is out of range: it must be from 1 to 3,600 seconds" in done.stderr
