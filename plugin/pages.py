@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.tree import decision_tree
 
-from . import render
+from . import diagram, render
 
 
 @dataclass(frozen=True)
@@ -26,15 +26,17 @@ class GeneratedPage:
     template: str
     option: str | None = None
     content: str = ""
+    wide: bool = False  # no table of contents: the page's diagram or table takes its room
 
 
 def plan(model: advisor.Model) -> list[GeneratedPage]:
     """The pages generated for one model, in navigation order, before rendering: known from the
     model alone, so the navigation can list them while the config is read."""
     pages = [
-        GeneratedPage(f"{model.id}/compare.md", "Comparison matrix", "compare.md"),
-        GeneratedPage(f"{model.id}/decision-tree.md", "Decision diagram", "decision-tree.md"),
-        GeneratedPage(f"{model.id}/paths.md", "Every answer path", "paths.md"),
+        GeneratedPage(f"{model.id}/compare.md", "Comparison matrix", "compare.md", wide=True),
+        GeneratedPage(f"{model.id}/decision-tree.md", "Decision diagram", "decision-tree.md",
+                      wide=True),
+        GeneratedPage(f"{model.id}/paths.md", "Every answer path", "paths.md", wide=True),
     ]
     pages += [
         GeneratedPage(f"{model.id}/options/{o.id}.md", o.name, "option.md", option=o.id)
@@ -62,6 +64,7 @@ def render_pages(
     extra: dict[str, Any] = {}
     if any(p.template == "decision-tree.md" for p in planned):
         extra["tree"] = decision_tree(model)
+        extra["diagram"] = diagram.layout(model.id, extra["tree"])
     if any(p.template == "paths.md" for p in planned):
         extra["paths"] = advisor.enumerate_paths(model)
     options = {o["id"]: o for o in context["options"]}
@@ -88,7 +91,8 @@ def render_pages(
         }
         # Material prints a front-matter title into <title> as it is, where it would run the
         # page title through `striptags` (which unescapes): so the escaped title goes here.
-        front = f"---\ntitle: {json.dumps(str(escape(page.title)))}\n---\n\n"
+        hide = "hide:\n  - toc\n" if page.wide else ""
+        front = f"---\ntitle: {json.dumps(str(escape(page.title)))}\n{hide}---\n\n"
         content = front + render.page(page.template, page_context)
         rendered.append(replace(page, content=content))
     return rendered

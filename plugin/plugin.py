@@ -96,7 +96,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.runtime = self._verifier.verify(Path(runtime_dir))
 
         self.assets = {}
-        for name in ("widget.js", "widget.css", "worker.mjs"):
+        for name in ("widget.js", "widget.css", "worker.mjs", "pages.css"):
             stem, suffix = name.rsplit(".", 1)
             content = (ASSETS / name).read_bytes()
             self.assets[name] = f"{PREFIX}/{hashed_name(stem, '.' + suffix, content)}"
@@ -105,7 +105,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
             self._generated.append(File.generated(config, loaded.json_uri, content=loaded.payload))
-        for name in ("widget.js", "widget.css", "worker.mjs"):
+        for name in ("widget.js", "widget.css", "worker.mjs", "pages.css"):
             self._generated.append(
                 File.generated(config, self.assets[name], content=(ASSETS / name).read_bytes())
             )
@@ -123,6 +123,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             )
 
         config.extra_css.append(self.assets["widget.css"])
+        config.extra_css.append(self.assets["pages.css"])  # the generated pages' look
         config.extra_javascript.append(self.assets["widget.js"])
         return config
 

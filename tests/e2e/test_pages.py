@@ -1,0 +1,114 @@
+"""The pages generated from the models, as a reader sees them in a real Chromium: the decision
+diagram, the comparison matrix, the answer paths, What changed, at 1280 and 375 px wide."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+import advisor
+from advisor.source import read_model_file
+from plugin.diagram import anchor
+from tests.sitetools import ROOT
+
+pytestmark = pytest.mark.e2e
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+MODELS = ["orchestration", "adoption"]
+
+
+def load(model_id: str) -> advisor.Model:
+    data, _ = read_model_file(ROOT / "docs" / "models" / f"{model_id}.yml")
+    return advisor.load_model(data)
+
+
+def open_page(browser: Browser, url: str, width: int, scheme: str = "light") -> Page:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+SIDEWAYS = """() => ({page: document.documentElement.scrollWidth - window.innerWidth,
+    boxes: [...document.querySelectorAll('[role=region]')].map(
+        r => r.scrollWidth - r.clientWidth)})"""
+
+TEXT_OUTSIDE_BOX = """() => [...document.querySelectorAll('.advisor-d-node')].flatMap(g => {
+    const box = g.querySelector(':scope > .advisor-d-box').getBBox();
+    const text = g.querySelector(':scope > .advisor-d-text').getBBox();
+    return text.x + text.width <= box.x + box.width && text.y + text.height <= box.y + box.height
+        ? [] : [g.querySelector(':scope > .advisor-d-text').textContent];
+})"""
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_diagram_fits_1280_px_and_its_text_fits_its_boxes(
+    browser: Browser, site_url: str, model_id: str
+) -> None:
+    page = open_page(browser, f"{site_url}{model_id}/decision-tree/", 1280)
+    svg = page.locator(".advisor-diagram__svg")
+    assert svg.count() == 1
+    assert page.evaluate(SIDEWAYS) == {"page": 0, "boxes": [0]}
+    questions = {q.text for q in load(model_id).questions}
+    drawn = page.locator(".advisor-d-node--question > .advisor-d-text").all_text_contents()
+    assert set(drawn) <= questions  # the lines of a box join into the words as written
+    assert page.evaluate(TEXT_OUTSIDE_BOX) == []
+    page.context.close()
+
+
+def test_diagram_scrolls_inside_its_box_at_375_px(browser: Browser, site_url: str) -> None:
+    page = open_page(browser, site_url + "adoption/decision-tree/", 375)
+    sideways = page.evaluate(SIDEWAYS)
+    assert sideways["page"] == 0
+    assert sideways["boxes"][0] > 0  # the diagram scrolls in its own box, not the page
+    page.context.close()
+
+
+HIGHLIGHTED = """() => ({
+    ticks: [...document.querySelectorAll('.advisor-d-tick')]
+        .filter(t => getComputedStyle(t).strokeWidth === '5px')
+        .map(t => t.closest('.advisor-d-branch').dataset.choices),
+    boxes: [...document.querySelectorAll('.advisor-d-box')]
+        .filter(b => getComputedStyle(b).strokeWidth === '4px')
+        .map(b => b.parentNode.dataset.question || b.parentNode.dataset.options),
+    note: getComputedStyle(document.querySelector('.advisor-diagram__yours')).display,
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_path_in_the_address_is_highlighted(browser: Browser, site_url: str,
+                                              scheme: str) -> None:
+    model = load("orchestration")
+    path = next(p for p in advisor.enumerate_paths(model) if len(p.steps) >= 6)
+    url = f"{site_url}orchestration/decision-tree/#{anchor(model.id, path.steps)}"
+    page = open_page(browser, url, 1280, scheme)
+    lit = page.evaluate(HIGHLIGHTED)
+    # one line lit per answer on the path, the chosen answer each time
+    assert len(lit["ticks"]) == len(path.steps)
+    for (_, choice), choices in zip(path.steps, lit["ticks"], strict=True):
+        assert choice in choices.split()
+    # every question on the path and the outcome at its end
+    assert lit["boxes"] == [q for q, _ in path.steps] + [" ".join(path.outcome)]
+    assert lit["note"] == "block"
+    # the outcome is in view
+    outcome = page.locator(f'[id="{anchor(model.id, path.steps)}"]')
+    assert outcome.bounding_box() is not None
+    box = outcome.bounding_box() or {}
+    assert 0 <= box["y"] <= 900
+    # without an anchor nothing is lit
+    page.goto(f"{site_url}orchestration/decision-tree/")
+    page.reload()
+    assert page.evaluate(HIGHLIGHTED) == {"ticks": [], "boxes": [], "note": "none"}
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", [
+    "orchestration/decision-tree/",
+    "orchestration/decision-tree/#orchestration=scale:yes",
+])
+def test_axe_finds_no_wcag_violations_on_generated_pages(page: Page, site_url: str,
+                                                         path: str) -> None:
+    page.goto(site_url + path)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
