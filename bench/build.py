@@ -126,7 +126,7 @@ PARTS = (
     ("plugin.pages", "plan", "plan the generated pages"),
     ("plugin.pages", "render_pages", "render the generated pages' Markdown"),
     ("plugin.render", "widget", "render the quiz widget"),
-    ("plugin.plugin", "install_runtime", "install the runtime (hard links or copies)"),
+    ("plugin.plugin", "install_runtime", "install the runtime (copies)"),
 )
 
 
@@ -213,7 +213,10 @@ def rebuild_copies(site: Path) -> dict[str, Any]:
     return {
         "site": str(site),
         "same_file_system_as_node_modules": site.stat().st_dev == source.stat().st_dev,
-        "hard_linked": bool(site_wasm) and site_wasm[1] == source.stat().st_ino,
+        # Must stay False: a site file sharing node_modules' inode would let a write to the
+        # built site change the project.
+        "hard_linked": bool(site_wasm) and site_wasm[:2] == (
+            source.stat().st_dev, source.stat().st_ino),
         "steps": steps,
     }
 

@@ -180,12 +180,13 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
 
     @event_priority(-100)  # last: after every other plugin has written the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Install the verified Pyodide boot files into the site (hard links when possible)."""
+        """Install the verified Pyodide boot files into the site (copies, never links)."""
         assert self.runtime is not None  # set by on_config
         # Beside the runtime, where tools keep caches (node_modules/.cache), outside the work tree.
         cache = self.runtime.source_dir.parent / ".cache" / "advisor-gzip"
         self.bytes_copied = install_runtime(
-            self.runtime, Path(config.site_dir), cache if self.config.gzip else None
+            self.runtime, Path(config.site_dir), cache if self.config.gzip else None,
+            self._verifier,
         )
         log.debug("Pyodide runtime installed, %d bytes copied", self.bytes_copied)
 

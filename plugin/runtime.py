@@ -10,11 +10,13 @@ import json
 import os
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 
 #: The files a page needs to boot Pyodide. The lock file is not served: the page passes the
 #: lock file's ``info`` inline (``lockFileContents``), since the guide loads no packages.
@@ -32,6 +34,8 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: Files worth a pre-compressed copy for hosts that serve `name.gz` (nginx `gzip_static`):
 #: together 13.4 MB shrink to 6.3 MB. The stdlib zip is left out: gzip saves 2% on it.
 GZIP_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+
+log = get_plugin_logger(__name__)
 
 NPM_FIX = (
     "run `advisor-runtime fetch` in the folder that holds mkdocs.yml (it downloads and verifies "
@@ -76,6 +80,30 @@ class RuntimeVerifier:
             self._known[key] = sha256_file(path)
         return self._known[key]
 
+    def gz_digest(self, path: Path) -> str:
+        """SHA-256 of what the gzip file ``path`` decompresses to ('' if it is not gzip)."""
+        stat = path.stat()
+        key = (f"gz:{path}", stat.st_size, stat.st_mtime_ns)
+        if key not in self._known:
+            digest = hashlib.sha256()
+            try:
+                with gzip.open(path, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                self._known[key] = digest.hexdigest()
+            except (OSError, EOFError, zlib.error):
+                self._known[key] = ""
+        return self._known[key]
+
+    def check(self, path: Path, expected: str) -> None:
+        """Refuse ``path`` unless its SHA-256 is ``expected`` (the manifest's)."""
+        if self._digest(path) != expected:
+            raise PluginError(
+                f"advisor: '{path}' does not match the SHA-256 recorded for it in "
+                f"plugin/runtime-manifest.json: the runtime was modified or is damaged, and the "
+                f"guide will not ship it. Fix: delete node_modules and {NPM_FIX}."
+            )
+
     def verify(self, source_dir: Path) -> Runtime:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
         expected_version = manifest["version"]
@@ -117,52 +145,103 @@ class RuntimeVerifier:
         return Runtime(source_dir, version, dict(lock["info"]), sizes)
 
 
-def gzip_copy(src: Path, digest: str, cache_dir: Path) -> Path:
+def gzip_copy(src: Path, digest: str, cache_dir: Path, verifier: RuntimeVerifier) -> Path:
     """``src`` compressed with gzip -9, made once per content and kept in ``cache_dir``;
-    byte-identical every time (no name, no timestamp in the header)."""
+    byte-identical every time (no name, no timestamp in the header).
+
+    A copy already in the cache is used only when it decompresses to bytes whose SHA-256 is
+    ``digest`` (checked once per size and modification time): an edited or damaged copy is
+    made again from the verified file, never shipped.
+    """
     cached = cache_dir / f"{src.name}.{digest[:16]}.gz"
-    if not cached.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        part = cached.with_name(cached.name + ".part")
-        with (
-            src.open("rb") as fin,
-            part.open("wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
-        ):
-            shutil.copyfileobj(fin, out, 1 << 20)
-        part.replace(cached)
+    if cached.exists():
+        if verifier.gz_digest(cached) == digest:
+            return cached
+        log.info("advisor: the cached copy '%s' does not decompress to the verified runtime "
+                 "file (it was modified or is damaged); made again", cached)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    part = cached.with_name(cached.name + ".part")
+    with (
+        src.open("rb") as fin,
+        part.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+    ):
+        shutil.copyfileobj(fin, out, 1 << 20)
+    if verifier.gz_digest(part) != digest:  # src changed while it was read
+        part.unlink()
+        raise PluginError(f"advisor: '{src}' changed while it was compressed. Fix: build again.")
+    part.replace(cached)
     return cached
 
 
-def _place(src: Path, dst: Path) -> int:
-    """Hard-link ``src`` to ``dst`` (copy across file systems); the bytes copied."""
-    if dst.exists():
-        a, b = src.stat(), dst.stat()
-        if a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns:
-            return 0
-        dst.unlink()
+#: Linux's FICLONE ioctl: a copy-on-write clone of a whole file (Btrfs, XFS, bcachefs), which
+#: shares blocks with the source until either side is written, so it is still a copy.
+_FICLONE = 0x40049409
+
+
+def _clone(src: Path, dst: Path) -> bool:
+    """Make ``dst`` a copy-on-write clone of ``src`` where the file system offers it."""
     try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-        return src.stat().st_size
-    return 0
+        import fcntl  # noqa: PLC0415 - POSIX only
+
+        with src.open("rb") as fin, dst.open("wb") as fout:
+            fcntl.ioctl(fout.fileno(), _FICLONE, fin.fileno())
+    except (ImportError, OSError):
+        dst.unlink(missing_ok=True)
+        return False
+    return True
 
 
-def install_runtime(runtime: Runtime, site_dir: Path, gzip_cache: Path | None = None) -> int:
+def _place(src: Path, dst: Path) -> int:
+    """Copy ``src`` to ``dst`` with its modification time; the bytes copied.
+
+    The site never shares a file with the project (a hard link would let a write to the built
+    site change ``node_modules``). A ``dst`` that is already a separate file of the same size
+    and modification time (set here, by the last copy) is kept: a ``--dirty`` build or a
+    ``mkdocs serve`` rebuild copies nothing. Where the file system can clone, the copy is a
+    clone and costs no bytes.
+    """
+    a = src.stat()
+    if dst.exists():
+        b = dst.stat()
+        same_file = (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)  # an old hard link
+        if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns) and not same_file:
+            return 0
+    part = dst.with_name(dst.name + ".part")
+    copied = 0
+    if not _clone(src, part):
+        shutil.copyfile(src, part)
+        copied = a.st_size
+    os.utime(part, ns=(a.st_atime_ns, a.st_mtime_ns))
+    part.replace(dst)  # replaces an old hard link without writing through it
+    return copied
+
+
+def install_runtime(
+    runtime: Runtime,
+    site_dir: Path,
+    gzip_cache: Path | None = None,
+    verifier: RuntimeVerifier | None = None,
+) -> int:
     """Put the boot files into the built site, with ``.gz`` copies of the large ones when a
     cache folder is given; return the number of bytes copied.
 
-    A file already there with the same size and time is kept, and a new one is hard-linked
-    when the file system allows it, so a rebuild copies no runtime bytes.
+    Each file is checked against the manifest again (cheaply: its hash is kept per size and
+    modification time), so what is copied is what was verified. The site gets copies, never
+    links into ``node_modules``; a file already there from the last build is kept.
     """
+    verifier = verifier or RuntimeVerifier()
+    digests = json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
     target = site_dir / runtime.folder
     target.mkdir(parents=True, exist_ok=True)
-    copied = sum(_place(runtime.source_dir / name, target / name) for name in BOOT_FILES)
+    copied = 0
+    for name in BOOT_FILES:
+        src = runtime.source_dir / name
+        verifier.check(src, digests[name])
+        copied += _place(src, target / name)
     if gzip_cache is not None:
-        digests = json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
         for name in GZIP_FILES:
-            packed = gzip_copy(runtime.source_dir / name, digests[name], gzip_cache)
+            packed = gzip_copy(runtime.source_dir / name, digests[name], gzip_cache, verifier)
             copied += _place(packed, target / f"{name}.gz")
     return copied
 
