@@ -7,11 +7,17 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# Installed again only when pyproject.toml changed (no network needed otherwise).
+stamp=.venv/.setup-pyproject.sha256
+if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum pyproject.toml)" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  sha256sum pyproject.toml > "$stamp"
+fi
 
-# Exactly what package-lock.json pins (the Pyodide runtime), nothing else.
-npm ci --no-audit --no-fund --loglevel=error
+# Exactly what package-lock.json pins (the Pyodide runtime), nothing else; skipped when
+# node_modules already holds it, and never leaving node_modules worse than it was.
+bash scripts/npm-runtime.sh
 
 # Wheels for the engine's tests inside Pyodide (tests/pyodide/run.mjs installs them there with
 # unpackArchive): pure-Python, for the Python 3.14 of npm pyodide 314.0.7, pinned. PyYAML has
