@@ -24,7 +24,7 @@ from typing import Any
 from advisor.engine import Analysis, ModelTooComplex, State, analysis
 from advisor.model import Model, Problem, read_model
 
-__all__ = ["check"]
+__all__ = ["check", "validate"]
 
 _SHOWN_PATHS = 5
 _LAST_STEP = re.compile(r"(\.[^.\[]*|\[\d+\])$")
@@ -42,12 +42,24 @@ def check(
     each problem is; a problem without its own line gets the line of its nearest parent.
     Problems come sorted by line.
     """
+    return validate(data_or_model, file=file, lines=lines)[1]
+
+
+def validate(
+    data_or_model: Mapping[str, Any] | Model,
+    *,
+    file: str | None = None,
+    lines: Mapping[str, int] | None = None,
+    logic: bool = True,
+) -> tuple[Model | None, list[Problem]]:
+    """`check`, also returning the model it built: None when any problem is an error. The
+    structure is validated once; `logic=False` skips the walk of every answer path."""
     if isinstance(data_or_model, Model):
         model: Model | None = data_or_model
         problems: list[Problem] = []
     else:
         model, problems = read_model(data_or_model)
-    if model is not None:
+    if model is not None and logic:
         try:
             problems += logic_problems(model)
         except ModelTooComplex as err:
@@ -55,7 +67,9 @@ def check(
                 "questions", str(err),
                 "split the guide into smaller models, or give rules fewer, broader conditions"))
     located = [_locate(p, file, lines or {}) for p in problems]
-    return sorted(located, key=lambda p: p.line or 0)  # stable: same line keeps its order
+    if any(p.severity == "error" for p in located):
+        model = None
+    return model, sorted(located, key=lambda p: p.line or 0)  # stable: same line keeps order
 
 
 def _locate(problem: Problem, file: str | None, lines: Mapping[str, int]) -> Problem:

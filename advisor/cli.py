@@ -20,18 +20,16 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from advisor.check import check
 from advisor.diff import diff_models, to_markdown, to_text
 from advisor.engine import Result, recommend
-from advisor.model import AdvisorError, Model, ModelError, Problem, Question, load_model
+from advisor.model import AdvisorError, Model, ModelError, Question
 from advisor.paths import enumerate_paths
-from advisor.source import read_model_file
+from advisor.source import ModelFile, load_model_bytes, load_model_file
 from advisor.tree import open_questions
 
 __all__ = ["main"]
@@ -146,26 +144,29 @@ def _model_path(args: argparse.Namespace) -> Path:
     return path
 
 
-def _read(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _read(path: Path, *, logic: bool = True) -> ModelFile:
+    """The model file, read and checked; `ModelError` if it has errors."""
     try:
-        return read_model_file(path)
+        return load_model_file(path, logic=logic)
     except FileNotFoundError:
         raise CliError(f"model file not found: {path} (pass --model PATH)") from None
     except OSError as err:
         raise CliError(f"cannot read {path}: {err.strerror or err}") from None
 
 
+def _errors(err: ModelError) -> str:
+    """The first error and how many more."""
+    errors = [p for p in err.problems if p.severity == "error"]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{errors[0]}{more}"
+
+
 def _load(args: argparse.Namespace) -> Model:
     path = _model_path(args)
     try:
-        data, lines = _read(path)
-        errors = [p for p in check(data, file=str(path), lines=lines) if p.severity == "error"]
+        return _read(path).model
     except ModelError as err:
-        errors = list(err.problems)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise CliError(f"{errors[0]}{more}; run: python -m advisor check {path}")
-    return load_model(data)
+        raise CliError(f"{_errors(err)}; run: python -m advisor check {path}") from None
 
 
 # --------------------------------------------------------------------------- commands
@@ -274,20 +275,18 @@ def _recommend(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     failed = False
     for path in args.models or [_model_path(args)]:
-        problems: list[Problem]
         try:
-            data, lines = _read(path)
-            problems = check(data, file=str(path), lines=lines)
+            loaded = _read(path)
         except ModelError as err:
-            problems = list(err.problems)
-        for problem in problems:
+            for problem in err.problems:
+                print(problem)
+            failed = True
+            continue
+        for problem in loaded.warnings:
             print(problem)
-        errors = [p for p in problems if p.severity == "error"]
-        failed = failed or bool(errors)
-        if not errors:
-            model = load_model(data)
-            print(f"{path}: ok ({len(model.questions)} questions, {len(model.options)} options, "
-                  f"{len(model.rules)} rules, {len(enumerate_paths(model))} answer paths)")
+        model = loaded.model
+        print(f"{path}: ok ({len(model.questions)} questions, {len(model.options)} options, "
+              f"{len(model.rules)} rules, {len(enumerate_paths(model))} answer paths)")
     return 1 if failed else 0
 
 
@@ -347,10 +346,9 @@ def _version(spec: str, model_path: Path) -> Model:
     """One side of `diff`: a file if one has that name, else a git revision."""
     if Path(spec).is_file():
         try:
-            data, lines = _read(Path(spec))
+            return _read(Path(spec), logic=False).model
         except ModelError as err:
-            raise CliError(f"the model {spec} cannot be read: {err.problems[0]}") from None
-        return _loaded(data, lines, spec)
+            raise CliError(f"the model {spec} cannot be read: {_errors(err)}") from None
     if ":" in spec:  # REV:PATH, as git spells it
         cwd, obj, shown = Path.cwd(), spec, spec
     else:
@@ -369,26 +367,10 @@ def _version(spec: str, model_path: Path) -> Model:
     if blob.returncode != 0:
         raise CliError(f"no model at {shown}: the file does not exist in that revision "
                        "(pass --model PATH)")
-    with tempfile.TemporaryDirectory(prefix="advisor-diff-") as tmp:
-        file = Path(tmp, "model.yml")
-        file.write_bytes(blob.stdout_bytes)
-        try:
-            data, lines = read_model_file(file)
-        except ModelError as err:
-            problem = dataclasses.replace(err.problems[0], file=shown)
-            raise CliError(f"the model at {shown} cannot be read: {problem}") from None
-    return _loaded(data, lines, shown)
-
-
-def _loaded(data: dict[str, Any], lines: dict[str, int], shown: str) -> Model:
-    """The model, or a CliError naming the first problem, its file and line."""
     try:
-        return load_model(data)
+        return load_model_bytes(blob.stdout_bytes, shown, logic=False).model
     except ModelError as err:
-        first = err.problems[0]
-        problem = dataclasses.replace(first, file=shown, line=first.line or lines.get(first.path))
-        more = f" (and {len(err.problems) - 1} more)" if len(err.problems) > 1 else ""
-        raise CliError(f"{problem}{more}") from None
+        raise CliError(f"the model at {shown} cannot be read: {_errors(err)}") from None
 
 
 @dataclasses.dataclass

@@ -1,7 +1,9 @@
-"""Reading a model file: YAML in, plain data plus the line of every YAML path out.
+"""Reading a model file: bytes in, a validated model, the line of every YAML path and the
+warnings out. The plugin, the CLI, the benchmark and "What changed" (old versions from git) all
+load models through `load_model_file` / `load_model_bytes`.
 
 This is the only engine-side module that uses PyYAML, imported when a file is read, so the rest
-of the package runs without it (in Pyodide the browser gets JSON). The loader is strict:
+of the package runs without it (in Pyodide the browser gets JSON). The reader is strict:
 
 - duplicate keys, merge keys (`<<`) and non-scalar keys are refused;
 - YAML 1.2 booleans only: `yes`, `no`, `on`, `off` stay strings (choice ids like `yes` work);
@@ -11,21 +13,31 @@ of the package runs without it (in Pyodide the browser gets JSON). The loader is
   `/dev/zero`) and symbolic link loops. At most `MAX_BYTES + 1` bytes are ever read.
 
 Every refusal is a `ModelError` whose problem names the file, the line, the column and a fix.
+
+Where PyYAML has libyaml, the file is parsed by libyaml (about ten times faster) and walked by
+the same strict builder: the lines come from libyaml's node marks, so they cost nothing. If
+libyaml refuses the text, or it holds a character the pure-Python reader refuses, the
+pure-Python reader reads it again, so the message is always that reader's.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
+import hashlib
 import importlib
 import os
 import re
 import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from advisor.check import check
-from advisor.model import Model, ModelError, Problem, load_model, short
+from advisor.check import validate
+from advisor.model import Model, ModelError, Problem, short
 
-__all__ = ["MAX_BYTES", "load_model_file", "read_model_file"]
+__all__ = ["MAX_BYTES", "ModelFile", "load_model_bytes", "load_model_file", "read_model_bytes",
+           "read_model_file"]
 
 MAX_BYTES = 1024 * 1024
 _MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
@@ -33,8 +45,44 @@ _MAX_DEPTH = 50  # a model nests a handful of levels; deeper is refused before P
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
+@dataclass(frozen=True)
+class ModelFile:
+    """A model file, read and validated."""
+
+    file: str  # the name messages give it
+    model: Model
+    data: dict[str, Any]  # the plain data the model was built from (the browser gets it as JSON)
+    lines: Mapping[str, int]  # YAML path -> 1-based line
+    warnings: tuple[Problem, ...]  # problems that do not stop loading, with file and line
+    digest: str  # SHA-256 of the file's bytes: the key to cache anything derived from it
+
+
 def _fail(file: str, message: str, fix: str, line: int | None = None) -> ModelError:
     return ModelError([Problem("", message, fix, file=file, line=line)])
+
+
+def load_model_file(
+    path: str | os.PathLike[str], *, file: str | None = None, logic: bool = True
+) -> ModelFile:
+    """Read, check and load a model file (`file`: its name in messages, the path by default).
+
+    Raises `ModelError` when the file cannot be read or the model has errors; its `problems`
+    are then every problem found, warnings included, sorted by line. `OSError` if the file
+    cannot be opened. `logic=False` checks the structure and references only, not the walk
+    of every answer path (old versions, whose logic was checked when they were built).
+    """
+    shown = str(path) if file is None else file
+    return load_model_bytes(_read_capped(path, shown), shown, logic=logic)
+
+
+def load_model_bytes(raw: bytes, file: str, *, logic: bool = True) -> ModelFile:
+    """`load_model_file` for content already in memory (a version read from git)."""
+    data, lines = read_model_bytes(raw, file)
+    model, problems = validate(data, file=file, lines=lines, logic=logic)
+    if model is None:
+        raise ModelError(problems)
+    return ModelFile(file, model, data, lines, tuple(problems),
+                     hashlib.sha256(raw).hexdigest())
 
 
 def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, int]]:
@@ -44,9 +92,15 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
     a file that cannot be read as a model (see the module docstring), `OSError` if it cannot
     be opened (`FileNotFoundError` when nothing is there).
     """
+    return read_model_bytes(_read_capped(path, str(path)), str(path))
+
+
+def read_model_bytes(raw: bytes, file: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """`read_model_file` for content already in memory; `file` names it in messages."""
     yaml: Any = importlib.import_module("yaml")  # lazily: the engine runs without PyYAML
-    file = str(path)
-    raw = _read_capped(path, file)
+    if len(raw) > MAX_BYTES:
+        raise _fail(file, f"the file is {len(raw)} bytes; models are limited to {MAX_BYTES} "
+                    "bytes (1 MiB)", "split the guide into several models")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -54,10 +108,20 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         raise _fail(file, f"not UTF-8: byte 0x{raw[err.start]:02x} at column {column} "
                     "cannot be decoded", "save the file as UTF-8", line) from None
+    fast = _loader_class(yaml, fast=True)
+    if fast is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        try:
+            return _read(yaml, fast, text, file)
+        except (ModelError, yaml.YAMLError, RecursionError, ValueError):
+            pass  # the pure-Python reader below words the message
+    return _read(yaml, _loader_class(yaml, fast=False), text, file)
 
+
+def _read(yaml: Any, loader_class: Any, text: str,
+          file: str) -> tuple[dict[str, Any], dict[str, int]]:
     loader = None
     try:
-        loader = _loader_class(yaml)(text)  # its reader refuses unprintable characters at once
+        loader = loader_class(text)  # the pure reader refuses unprintable characters at once
         node = loader.get_single_node()
         if node is None:
             raise _fail(file, "the file is empty",
@@ -143,19 +207,15 @@ def _read_capped(path: str | os.PathLike[str], file: str) -> bytes:
     return raw
 
 
-def load_model_file(path: str | os.PathLike[str]) -> Model:
-    """Read and load a model file; `ModelError` problems carry the file and line."""
-    data, lines = read_model_file(path)
-    problems = [p for p in check(data, file=str(path), lines=lines) if p.severity == "error"]
-    if problems:
-        raise ModelError(problems)
-    return load_model(data)
+@functools.cache
+def _loader_class(yaml: Any, *, fast: bool) -> Any:
+    """A SafeLoader with YAML 1.2 booleans and no timestamps (dates stay strings): libyaml's
+    when `fast` (None without libyaml), else the pure-Python one."""
+    base = getattr(yaml, "CSafeLoader", None) if fast else yaml.SafeLoader
+    if base is None:
+        return None
 
-
-def _loader_class(yaml: Any) -> Any:
-    """A SafeLoader with YAML 1.2 booleans and no timestamps (dates stay strings)."""
-
-    class Loader(yaml.SafeLoader):  # type: ignore[misc]
+    class Loader(base):  # type: ignore[misc,valid-type]
         pass
 
     resolvers = {}

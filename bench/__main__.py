@@ -22,8 +22,8 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from advisor import enumerate_paths, load_model
-from advisor.source import read_model_file
+from advisor import enumerate_paths
+from advisor.source import load_model_file
 from bench import browser, build, engine
 from bench.floor import write_floor
 from bench.report import Row, fmt, markdown, stats, table
@@ -71,8 +71,8 @@ Path_ = list[tuple[str, str]]
 def answer_paths() -> tuple[Path_, Path_, list[Path_]]:
     """The longest path (the impatient reader), a five-answer path (the reader at one answer
     a second) and up to six paths spread over the model (warm latency)."""
-    data, _ = read_model_file(ROOT / "docs" / "models" / f"{MODEL}.yml")
-    paths = [list(p.steps) for p in enumerate_paths(load_model(data))]
+    model = load_model_file(ROOT / "docs" / "models" / f"{MODEL}.yml").model
+    paths = [list(p.steps) for p in enumerate_paths(model)]
     longest = max(paths, key=len)
     # The reader at one answer a second: the shortest path of at least five answers (enough
     # for Python to be warm by the last one; a longer one only makes the run longer).

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor import check, enumerate_paths, load_model
-from advisor.source import read_model_file
+from advisor.source import load_model_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (3, 6, 9, 12, 15)
@@ -96,8 +96,8 @@ def measure(runs: int) -> dict[str, Any]:
     for the largest: one check of 15x3 takes seconds)."""
     shipped = []
     for path in shipped_models():
-        data, lines = read_model_file(path)
-        shipped.append(one(path.stem, data, max(runs, 5), lines, str(path)))
+        loaded = load_model_file(path)
+        shipped.append(one(path.stem, loaded.data, max(runs, 5), dict(loaded.lines), str(path)))
     series = []
     for n in SIZES:
         count = max(runs, 5) if n < 12 else max(1, min(runs, 2))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 from pathlib import Path
 
 import pytest
 
-from advisor import ModelError
-from advisor.source import MAX_BYTES, load_model_file, read_model_file
+from advisor import ModelError, source
+from advisor.source import MAX_BYTES, load_model_bytes, load_model_file, read_model_file
 from tests.unit.helpers import GUIDE
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "model.yml") -> Path:
@@ -99,4 +103,72 @@ def test_load_model_file_reports_check_errors_with_lines(tmp_path: Path) -> None
 
 
 def test_load_model_file() -> None:
-    assert load_model_file(GUIDE).id == "test-guide"
+    loaded = load_model_file(GUIDE)
+    assert loaded.model.id == "test-guide"
+    assert loaded.file == str(GUIDE)
+    assert loaded.lines["rules[0].when.owner"] == 73
+    assert loaded.data["id"] == "test-guide"
+    assert loaded.digest == hashlib.sha256(GUIDE.read_bytes()).hexdigest()
+    assert loaded.warnings == ()
+
+
+def test_warnings_come_with_the_model_and_errors_with_every_problem(tmp_path: Path) -> None:
+    """A missing matrix cell is a warning: the model loads and carries it, with its line; next
+    to an error, the ModelError lists both, by line."""
+    text = GUIDE.read_text(encoding="utf-8")
+    cell = '    matrix: {complexity: "Simple, linear flows"}\n'
+    assert cell in text
+    warned = write(tmp_path, text.replace(cell, "", 1), "warned.yml")
+    loaded = load_model_file(warned, file="warned.yml")
+    assert [(p.severity, p.file, p.path) for p in loaded.warnings] == [
+        ("warning", "warned.yml", "options[0].matrix")]
+    assert loaded.warnings[0].line is not None
+    broken = write(tmp_path, warned.read_text(encoding="utf-8").replace(
+        "recommend: codepipeline", "recommend: codepipe"), "broken.yml")
+    with pytest.raises(ModelError) as info:
+        load_model_file(broken)
+    assert [p.severity for p in info.value.problems] == ["warning", "error"]
+
+
+def test_bytes_in_memory_read_like_a_file() -> None:
+    raw = GUIDE.read_bytes()
+    assert load_model_bytes(raw, "HEAD:guide.yml").model == load_model_file(GUIDE).model
+    with pytest.raises(ModelError) as info:
+        load_model_bytes(raw + b"id: again\n", "HEAD:guide.yml")
+    assert str(info.value).startswith("HEAD:guide.yml:94: duplicate key 'id' at column 1 "
+                                      "(first at line ")
+
+
+CORPORA = sorted(
+    [*ROOT.glob("tests/broken_models/*.yml"), *ROOT.glob("tests/reliability/broken_models/*.yml"),
+     *ROOT.glob("docs/models/*.yml"), GUIDE], key=str)
+
+
+def _read_with(path: Path, fast: bool) -> object:
+    yaml = importlib.import_module("yaml")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        return source._read(yaml, source._loader_class(yaml, fast=fast), text, path.name)
+    except ModelError as err:
+        return str(err)
+    except UnicodeDecodeError:
+        return "not UTF-8"
+
+
+@pytest.mark.skipif(not hasattr(importlib.import_module("yaml"), "CSafeLoader"),
+                    reason="PyYAML without libyaml has no fast path")
+@pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name)
+def test_the_libyaml_fast_path_reads_every_file_alike_or_gives_way(path: Path) -> None:
+    """Where libyaml reads a file, the data and every line equal the pure-Python reader's;
+    where it refuses one, `read_model_file` words the refusal as the pure-Python reader."""
+    fast, slow = _read_with(path, True), _read_with(path, False)
+    if not isinstance(fast, str):
+        assert fast == slow
+    try:
+        got: object = read_model_file(path)
+    except ModelError as err:
+        got = str(err).replace(str(path), path.name)
+    except UnicodeDecodeError:
+        got = "not UTF-8"
+    if isinstance(slow, str) and slow != "not UTF-8":
+        assert got == slow
