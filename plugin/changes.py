@@ -9,35 +9,26 @@ first, so an author sees them while writing. A build outside git, or without git
 note instead; a shallow clone says that older history is missing.
 
 Git is asked three to five times per model and build (``git log --raw`` names the file's blobs,
-one ``git cat-file --batch`` reads them all); parsed models and diffs are cached by blob id for
-the life of the process, so ``mkdocs serve`` rebuilds cost little.
+one ``git cat-file --batch`` reads those not cached yet). Each version is read by
+``advisor.source`` like the current model (duplicate keys refused), its structure and
+references checked; versions and diffs are kept in the plugin's ``Cache`` by blob id, so
+``mkdocs serve`` rebuilds cost little.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import re
 import subprocess
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from typing import Any
 
 import advisor
 from advisor.diff import ModelDiff, Verdict, diff_models
 
-from . import render
+from .cache import Cache
 
 MAX_COMMITS = 50
 TITLE = "What changed"
-_CACHE_LIMIT = 1000
-_models: dict[str, advisor.Model | str] = {}  # blob id -> model, or why it cannot be read
-_diffs: dict[tuple[str, str], ModelDiff] = {}
 
 
 @dataclass(frozen=True)
@@ -69,87 +60,36 @@ class History:
     available: bool = True
 
 
-class Loaded(Protocol):
-    """What this module needs of the plugin's loaded model."""
-
-    src_uri: str
-    data: dict[str, Any]
-    model: advisor.Model
-
-
 def page_uri(model: advisor.Model) -> str:
     """Where the page lives, relative to docs_dir: beside the model's other generated pages."""
     return f"{model.id}/changes.md"
 
 
-def files(
-    config: MkDocsConfig, models: Iterable[Loaded], version: str, max_age_days: int
-) -> list[File]:
-    """The "What changed" page of each model, as generated files whose edit link opens the
-    model; each is added to the model's section of an explicit ``nav`` (see ``add_to_nav``)."""
-    result = []
-    for loaded in models:
-        src_uri = page_uri(loaded.model)
-        if Path(config.docs_dir, src_uri).exists():
-            raise PluginError(
-                f"advisor: docs/{src_uri} exists, but the plugin generates that page from "
-                f"'{loaded.src_uri}'. Fix: move or rename the file."
-            )
-        found = history(Path(config.docs_dir, loaded.src_uri), loaded.model)
-        context = page_context(
-            loaded.model, f"{Path(config.docs_dir).name}/{loaded.src_uri}", found, version
-        )
-        context["reviews"] = reviews(loaded.data, max_age_days)
-        file = File.generated(config, src_uri, content=render.page("changes.md", context))
-        file.edit_uri = loaded.src_uri
-        result.append(file)
-        if config.nav is not None:
-            add_to_nav(config.nav, loaded.model.title, src_uri)
-    return result
-
-
-def add_to_nav(nav: list[Any], section: str, src_uri: str) -> None:
-    """Put the page in the model's section of the nav (the section the plugin adds for the
-    generated pages), before its Options. Does nothing if the nav already names the page, or if
-    there is no such section (an author who places the generated pages by hand places this one
-    too)."""
-
-    def mentioned(item: Any) -> bool:
-        if isinstance(item, dict):
-            return any(mentioned(v) for v in item.values())
-        if isinstance(item, list):
-            return any(mentioned(v) for v in item)
-        return bool(item == src_uri)
-
-    if mentioned(nav):
-        return
-    for item in nav:
-        if isinstance(item, dict) and isinstance(item.get(section), list):
-            entries = item[section]
-            at = next(
-                (i for i, e in enumerate(entries) if isinstance(e, dict) and "Options" in e),
-                len(entries),
-            )
-            entries.insert(at, {TITLE: src_uri})
-            return
-
-
-def reviews(data: dict[str, Any], max_age_days: int) -> dict[str, Any]:
+def reviews(model: advisor.Model, max_age_days: int) -> dict[str, Any]:
     """When the options and rules were last reviewed, grouped by date, oldest first (items
     without a date first of all), for the page's table."""
     groups: dict[str, dict[str, list[str]]] = {}
-    for option in data.get("options") or []:
-        group = groups.setdefault(str(option.get("reviewed") or ""), {"options": [], "rules": []})
-        group["options"].append(str(option.get("name") or option.get("id")))
-    for rule in data.get("rules") or []:
-        group = groups.setdefault(str(rule.get("reviewed") or ""), {"options": [], "rules": []})
-        group["rules"].append(str(rule.get("id")))
+    for option in model.options:
+        group = groups.setdefault(option.reviewed or "", {"options": [], "rules": []})
+        group["options"].append(option.name)
+    for rule in model.rules:
+        group = groups.setdefault(rule.reviewed or "", {"options": [], "rules": []})
+        group["rules"].append(rule.id)
     rows = [{"reviewed": date or None, **items} for date, items in sorted(groups.items())]
     return {"rows": rows, "max_age_days": max_age_days}
 
 
-def history(model_file: Path, current: advisor.Model, limit: int = MAX_COMMITS) -> History:
-    """The git history of ``model_file``; ``current`` is the model this build uses."""
+def history(
+    model_file: Path,
+    current: advisor.Model,
+    *,
+    limit: int = MAX_COMMITS,
+    cache: Cache | None = None,
+    current_key: str | None = None,
+) -> History:
+    """The git history of ``model_file``; ``current`` is the model this build uses, hashed
+    ``current_key`` (its file's SHA-256) when the diff against it may be cached."""
+    cache = cache or Cache()
     folder, name = model_file.parent, f"./{model_file.name}"
     inside = _git(folder, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.strip() != "true":
@@ -187,15 +127,18 @@ def history(model_file: Path, current: advisor.Model, limit: int = MAX_COMMITS) 
     blobs = {b for c in commits for b in c[3:5] if not _null(b)}
     if dirty and commits:
         blobs.add(commits[0][4])
-    _read_blobs(folder, blobs)
+    versions = _versions(folder, blobs, model_file.name, cache)
     if dirty and commits:
-        entries.append(_entry((None, None, "Not committed yet"), commits[0][4], None, current))
+        entries.append(
+            _entry((None, None, "Not committed yet"), commits[0][4], None, versions, cache,
+                   current=current, current_key=current_key)
+        )
     shallow = (_git(folder, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
     for n, (short, date, subject, old, new) in enumerate(commits):
         if _null(new):
             entries.append(Entry(short, date, subject, "removed"))
             continue
-        after = _models.get(new)
+        after = versions.get(new)
         if _null(old):
             last = n == len(commits) - 1
             kind = "earliest" if shallow and last else "added"
@@ -210,7 +153,7 @@ def history(model_file: Path, current: advisor.Model, limit: int = MAX_COMMITS) 
                 )
             )
             continue
-        entries.append(_entry((short, date, subject), old, new, None))
+        entries.append(_entry((short, date, subject), old, new, versions, cache))
     note = ""
     if shallow:
         note = (
@@ -292,88 +235,55 @@ def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
     return commits
 
 
-def _read_blobs(cwd: Path, blobs: set[str]) -> None:
-    """Parse every blob not cached yet, with one ``git cat-file --batch``."""
-    wanted = sorted(b for b in blobs if b not in _models)
-    if not wanted:
-        return
-    out = _git_bytes(cwd, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
-    if len(_models) > _CACHE_LIMIT:
-        _models.clear()
-        _diffs.clear()
+def _versions(
+    cwd: Path, blobs: set[str], name: str, cache: Cache
+) -> dict[str, advisor.Model | str]:
+    """Each blob's model, or why it cannot be read; the blobs not in ``cache`` are read with
+    one ``git cat-file --batch``."""
+    wanted = sorted(b for b in blobs if not cache.known(b, name, logic=False))
+    contents: dict[str, bytes] = {}
+    out = b""
+    if wanted:
+        stdin = "".join(f"{b}\n" for b in wanted).encode()
+        out = _git_bytes(cwd, "cat-file", "--batch", stdin=stdin) or b""
     pos = 0
     for blob in wanted:
         header = []
-        if out is not None and b"\n" in out[pos:]:
+        if b"\n" in out[pos:]:
             end = out.index(b"\n", pos)
             header = out[pos:end].decode().split()
         if len(header) != 3 or header[1] != "blob":
-            _models[blob] = "git could not read this version of the file"
-            continue
+            break
         size = int(header[2])
-        _models[blob] = _load(out[end + 1 : end + 1 + size])  # type: ignore[index]
+        contents[blob] = out[end + 1 : end + 1 + size]
         pos = end + 1 + size + 1
-
-
-def _load(content: bytes) -> advisor.Model | str:
-    """The model in ``content``, or why it cannot be read.
-
-    Old versions are parsed with libyaml when PyYAML has it (about 30 times faster than the
-    line-tracking reader the build uses for the current model; fifty versions would otherwise
-    cost seconds per build), with the same YAML 1.2 booleans and dates kept as strings. They
-    skip that reader's refusal of duplicate and merge keys: each version was checked when it
-    was built."""
-    yaml, loader = _loader()
-    try:
-        data = yaml.load(content.decode("utf-8-sig"), Loader=loader)
-    except (UnicodeDecodeError, yaml.YAMLError) as err:
-        return f"it is not valid YAML ({str(err).splitlines()[0]})"
-    if not isinstance(data, dict):
-        return "its top level is not a mapping"
-    try:
-        return advisor.load_model(data)
-    except advisor.ModelError as err:
-        return str(err.problems[0])
-
-
-@functools.cache
-def _loader() -> tuple[Any, Any]:
-    """PyYAML and a safe loader (libyaml's when available) with YAML 1.2 booleans and no
-    timestamps, as ``advisor.source`` reads models."""
-    yaml: Any = importlib.import_module("yaml")
-
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: kept
-        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-        if (
-            kept := [
-                (tag, rx)
-                for tag, rx in entries
-                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-            ]
-        )
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
-    return yaml, Loader
+    found: dict[str, advisor.Model | str] = {}
+    for blob in blobs:
+        if blob in wanted and blob not in contents:
+            found[blob] = "git could not read this version of the file"
+            continue
+        try:
+            found[blob] = cache.model_bytes(blob, contents.get(blob, b""), name,
+                                            logic=False).model
+        except advisor.ModelError as err:
+            found[blob] = str(err.problems[0])
+    return found
 
 
 def _entry(
     head: tuple[str | None, str | None, str],
     old: str,
     new: str | None,
-    current: advisor.Model | None,
+    versions: dict[str, advisor.Model | str],
+    cache: Cache,
+    *,
+    current: advisor.Model | None = None,
+    current_key: str | None = None,
 ) -> Entry:
     """A change from blob ``old`` to blob ``new`` (None: ``current``, the working tree)."""
     short, date, subject = head
-    before = _models.get(old)
-    after = current if new is None else _models.get(new)
+    before = versions.get(old)
+    after = current if new is None else versions.get(new)
     if not isinstance(before, advisor.Model):
         return Entry(
             short,
@@ -386,12 +296,11 @@ def _entry(
         return Entry(
             short, date, subject, "unreadable", note=f"This version cannot be read: {after}"
         )
-    if new is None:
+    key = new or current_key
+    if key is None:
         found = diff_models(before, after)
     else:
-        cached = _diffs.get((old, new))
-        found = cached if cached is not None else diff_models(before, after)
-        _diffs[(old, new)] = found
+        found = cache.diff(old, key, lambda: diff_models(before, after))
     return Entry(short, date, subject, "changed", found, after)
 
 

@@ -13,12 +13,12 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from advisor.source import read_model_file
+import advisor
+from advisor.source import ModelFile
 
 TODAY_VARIABLE = "ADVISOR_TODAY"
 FIX = "re-check it against its sources and update reviewed"
@@ -41,27 +41,17 @@ class Stale:
         return f"advisor: {where}: {key}: {self.what} {self.message}. Fix: {self.fix}."
 
 
-class Loaded(Protocol):
-    """What this module needs of the plugin's loaded model."""
-
-    src_uri: str
-    data: dict[str, Any]
-
-
-def warnings(config: MkDocsConfig, models: Iterable[Loaded], max_age_days: int) -> list[str]:
+def warnings(config: MkDocsConfig, models: Iterable[ModelFile], max_age_days: int) -> list[str]:
     """One warning per option or rule of the models whose review is missing, too old or in
     the future, naming the file and line (relative to mkdocs.yml's folder)."""
     on = today()
     found = []
     base = Path(config.config_file_path).parent
-    for loaded in models:
-        items = stale(loaded.data, on, max_age_days)
-        if not items:
-            continue
-        path = Path(config.docs_dir, loaded.src_uri)
-        _, lines = read_model_file(path)  # for line numbers; read again only when needed
+    for source in models:
+        path = Path(source.file)
         shown = os.path.relpath(path, base) if path.is_relative_to(base) else str(path)
-        found += [item.describe(shown, lines) for item in items]
+        found += [item.describe(shown, source.lines)
+                  for item in stale(source.model, on, max_age_days)]
     return found
 
 
@@ -79,46 +69,48 @@ def today() -> datetime.date:
         ) from None
 
 
-def stale(data: Mapping[str, Any], on: datetime.date, max_age_days: int) -> list[Stale]:
-    """The options and rules of a (valid) model's data not reviewed within `max_age_days`
-    of `on`, in file order. A date more than a day ahead of `on` is reported too (a typo would
-    otherwise keep the item fresh for ever; one day of slack covers time zones)."""
+def stale(model: advisor.Model, on: datetime.date, max_age_days: int) -> list[Stale]:
+    """The options and rules of a model not reviewed within `max_age_days` of `on`, in file
+    order. A date more than a day ahead of `on` is reported too (a typo would otherwise keep
+    the item fresh for ever; one day of slack covers time zones)."""
     found = []
-    for kind, key, name in (("options", "option", "id"), ("rules", "rule", "id")):
-        for index, item in enumerate(data.get(kind) or []):
-            path = f"{kind}[{index}]"
-            what = f"{key} '{item.get(name)}'"
-            reviewed = item.get("reviewed")
-            if not reviewed:
-                found.append(
-                    Stale(
-                        path,
-                        what,
-                        "has no reviewed date",
-                        f'check it against its sources and add reviewed: "{on.isoformat()}"',
-                    )
+    items: list[tuple[str, advisor.Option | advisor.Rule]] = [
+        *((f"options[{i}]", o) for i, o in enumerate(model.options)),
+        *((f"rules[{i}]", r) for i, r in enumerate(model.rules)),
+    ]
+    for path, item in items:
+        what = f"{'option' if isinstance(item, advisor.Option) else 'rule'} '{item.id}'"
+        reviewed = item.reviewed
+        if not reviewed:
+            found.append(
+                Stale(
+                    path,
+                    what,
+                    "has no reviewed date",
+                    f'check it against its sources and add reviewed: "{on.isoformat()}"',
                 )
-                continue
-            date = datetime.date.fromisoformat(str(reviewed))
-            age = (on - date).days
-            if age > max_age_days:
-                found.append(
-                    Stale(
-                        path,
-                        what,
-                        f"was last reviewed on {date.isoformat()}, "
-                        f"{age} days ago (the limit is max_age_days: {max_age_days})",
-                        FIX,
-                    )
+            )
+            continue
+        date = datetime.date.fromisoformat(str(reviewed))
+        age = (on - date).days
+        if age > max_age_days:
+            found.append(
+                Stale(
+                    path,
+                    what,
+                    f"was last reviewed on {date.isoformat()}, "
+                    f"{age} days ago (the limit is max_age_days: {max_age_days})",
+                    FIX,
                 )
-            elif age < -1:
-                found.append(
-                    Stale(
-                        path,
-                        what,
-                        f"has a reviewed date in the future "
-                        f"({date.isoformat()}; today is {on.isoformat()})",
-                        "write the date the review actually happened",
-                    )
+            )
+        elif age < -1:
+            found.append(
+                Stale(
+                    path,
+                    what,
+                    f"has a reviewed date in the future "
+                    f"({date.isoformat()}; today is {on.isoformat()})",
+                    "write the date the review actually happened",
                 )
+            )
     return found

@@ -1,10 +1,17 @@
 """Pages generated from a guide model: one per option, the comparison matrix, the decision
-diagram and every answer path. They are ordinary MkDocs pages (navigation, search, --strict,
-edit link to the model file); their content comes from the engine and the model only."""
+diagram, every answer path and "What changed". They are ordinary MkDocs pages (navigation,
+search, --strict, edit link to the model file); their content comes from the engine, the model
+and (for "What changed") the model's git history only.
+
+``plan`` lists them from the model alone while the config is read, ``add_to_nav`` puts them in
+an explicit nav, and ``render_pages`` writes them once the files are known: the one place where
+generated pages are planned and rendered.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
@@ -16,7 +23,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.tree import decision_tree
 
-from . import diagram, render
+from . import changes, diagram, render
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class GeneratedPage:
     wide: bool = False  # no table of contents: the page's diagram or table takes its room
 
 
-def plan(model: advisor.Model) -> list[GeneratedPage]:
+def plan(model: advisor.Model, *, what_changed: bool = True) -> list[GeneratedPage]:
     """The pages generated for one model, in navigation order, before rendering: known from the
     model alone, so the navigation can list them while the config is read."""
     pages = [
@@ -38,6 +45,8 @@ def plan(model: advisor.Model) -> list[GeneratedPage]:
                       wide=True),
         GeneratedPage(f"{model.id}/paths.md", "Every answer path", "paths.md", wide=True),
     ]
+    if what_changed:
+        pages.append(GeneratedPage(changes.page_uri(model), changes.TITLE, "changes.md"))
     pages += [
         GeneratedPage(f"{model.id}/options/{o.id}.md", o.name, "option.md", option=o.id)
         for o in model.options
@@ -52,22 +61,26 @@ def url_of(src_uri: str, use_directory_urls: bool) -> str:
 
 def render_pages(
     model: advisor.Model,
-    data: dict[str, Any],
     planned: list[GeneratedPage],
     *,
     quiz_uri: str | None,
     use_directory_urls: bool,
+    what_changed: Callable[[], Mapping[str, Any]] | None = None,
 ) -> list[GeneratedPage]:
     """The planned pages with their Markdown. Links between pages are relative, so the site
-    works from any folder of any host."""
-    context = render.model_context(model, data)
+    works from any folder of any host. ``what_changed`` gives what ``changes.md`` reads (see
+    ``changes.page_context``); it is called only when that page is planned."""
+    context = render.model_context(model)
+    templates = {p.template for p in planned}
     extra: dict[str, Any] = {}
-    if any(p.template == "decision-tree.md" for p in planned):
+    if "decision-tree.md" in templates:
         extra["tree"] = decision_tree(model)
         extra["diagram"] = diagram.layout(model.id, extra["tree"])
-    if any(p.template == "paths.md" for p in planned):
+    if "paths.md" in templates:
         extra["paths"] = advisor.enumerate_paths(model)
-    options = {o["id"]: o for o in context["options"]}
+    if "changes.md" in templates and what_changed is not None:
+        extra.update(what_changed())
+    options = {o.id: o for o in context["options"]}
     rendered = []
     for page in planned:
         here = url_of(page.src_uri, use_directory_urls)
@@ -107,7 +120,11 @@ def as_file(config: MkDocsConfig, page: GeneratedPage, model_src_uri: str) -> Fi
 
 def add_to_nav(nav: list[Any], model: advisor.Model, generated: list[GeneratedPage]) -> None:
     """Append a section for the model's generated pages to an explicit ``nav``, unless the
-    author already placed any of them there by hand."""
+    author already placed any of them there by hand (then the author places them all).
+
+    The section is found again by nothing but this call: it is built whole, pages first and
+    the options in a sub-section, keyed by the pages' paths (which hold the model id), never by
+    the section's title."""
     wanted = {page.src_uri for page in generated}
 
     def mentioned(item: Any) -> bool:
@@ -123,6 +140,6 @@ def add_to_nav(nav: list[Any], model: advisor.Model, generated: list[GeneratedPa
         return
     # MkDocs and Material write navigation titles into pages unescaped (they trust mkdocs.yml);
     # these come from the model, whose text is always shown as text.
-    options = [{escape(p.title): p.src_uri} for p in generated if "/options/" in p.src_uri]
-    others = [{escape(p.title): p.src_uri} for p in generated if "/options/" not in p.src_uri]
+    options = [{escape(p.title): p.src_uri} for p in generated if p.option is not None]
+    others = [{escape(p.title): p.src_uri} for p in generated if p.option is None]
     nav.append({escape(model.title): [*others, {"Options": options}]})

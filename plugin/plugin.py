@@ -6,6 +6,7 @@ Every hook does one thing and says why it exists. The decisions themselves are m
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 import advisor
-from advisor.source import read_model_file
+from advisor.source import ModelFile
 
 from . import changes, freshness, pages, render
+from .cache import Cache
 from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .version import GuideVersion, guide_version
@@ -35,23 +37,28 @@ PREFIX = "assets/advisor"
 MARKER = re.compile(r"^<!--\s*advisor:\s*(?P<model>[^\s>]*)\s*-->\s*$", re.MULTILINE)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedModel:
     """One guide model as the build sees it."""
 
     src_uri: str  # relative to docs_dir, e.g. "models/orchestration.yml"
-    data: dict[str, Any]
-    model: advisor.Model
+    source: ModelFile  # the checked model, its lines and warnings
     payload: bytes  # the model as the browser gets it (JSON)
     json_uri: str  # where the browser fetches it, content-hashed
+
+    @property
+    def model(self) -> advisor.Model:
+        return self.source.model
 
 
 class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     """Validates the guide models, renders their pages and embeds the quiz."""
 
     def __init__(self) -> None:
-        # Survives `mkdocs serve` rebuilds: hashing the 13 MB runtime happens once per change.
+        # Survive `mkdocs serve` rebuilds: hashing the 13 MB runtime happens once per change,
+        # a model is checked (and its old versions diffed) once per content.
         self._verifier = RuntimeVerifier()
+        self._cache = Cache()
         self.models: dict[str, LoadedModel] = {}
         self.runtime: Runtime | None = None
         self.assets: dict[str, str] = {}
@@ -65,9 +72,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Fail fast: load and check every model and verify the runtime before any page."""
+        """Fail fast, before any page: load and check every model and verify the runtime; then
+        register what the build adds (assets, the planned pages and their nav section)."""
         self.models = {}
-        self._generated = []
         docs_dir = Path(config.docs_dir)
         for src_uri in self.config.models:
             if any(m.src_uri == src_uri for m in self.models.values()):
@@ -90,25 +97,24 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         stamp = f"Guide version {self.version.label}"
         config.copyright = f"{config.copyright} · {stamp}" if config.copyright else stamp
 
-        runtime_dir = self.config.runtime_dir or str(
-            Path(config.config_file_path).parent / "node_modules" / "pyodide"
-        )
+        runtime_dir = self.config.runtime_dir or str(config_dir / "node_modules" / "pyodide")
         self.runtime = self._verifier.verify(Path(runtime_dir))
 
         self.assets = {}
+        self._generated = []
         for name in ("widget.js", "widget.css", "worker.mjs", "pages.css"):
             stem, suffix = name.rsplit(".", 1)
             content = (ASSETS / name).read_bytes()
             self.assets[name] = f"{PREFIX}/{hashed_name(stem, '.' + suffix, content)}"
+            self._generated.append(File.generated(config, self.assets[name], content=content))
         archive = build_archive(Path(advisor.__file__).parent)
         self.assets["advisor.zip"] = f"{PREFIX}/{hashed_name('advisor', '.zip', archive)}"
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
             self._generated.append(File.generated(config, loaded.json_uri, content=loaded.payload))
-        for name in ("widget.js", "widget.css", "worker.mjs", "pages.css"):
-            self._generated.append(
-                File.generated(config, self.assets[name], content=(ASSETS / name).read_bytes())
-            )
+        config.extra_css.append(self.assets["widget.css"])
+        config.extra_css.append(self.assets["pages.css"])  # the generated pages' look
+        config.extra_javascript.append(self.assets["widget.js"])
 
         self._use_directory_urls = config.use_directory_urls
         self._pages = {}
@@ -117,25 +123,19 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 self._pages[model_id] = pages.plan(loaded.model)
                 if config.nav is not None:
                     pages.add_to_nav(config.nav, loaded.model, self._pages[model_id])
-            # "What changed" pages, from the models' git history (plugin/changes.py)
-            self._generated += changes.files(
-                config, self.models.values(), self.version.label, self.config.max_age_days
-            )
-
-        config.extra_css.append(self.assets["widget.css"])
-        config.extra_css.append(self.assets["pages.css"])  # the generated pages' look
-        config.extra_javascript.append(self.assets["widget.js"])
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Warn about guidance not reviewed within ``max_age_days``: a strict build fails until
         someone re-checks it against its sources (plugin/freshness.py)."""
-        for message in freshness.warnings(config, self.models.values(), self.config.max_age_days):
+        models = [m.source for m in self.models.values()]
+        for message in freshness.warnings(config, models, self.config.max_age_days):
             log.warning(message)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add what the browser loads (advisor archive, models, widget assets) and the pages
-        generated from each model, so they are built, searched and linked like authored ones."""
+        """Add what the browser loads (advisor archive, models, widget assets) and render the
+        pages generated from each model (here, once the authored pages are known, so they can
+        link to the quiz), so they are built, searched and linked like authored ones."""
         for file in self._generated:
             files.append(file)
         quiz_pages = self._find_quiz_pages(files)
@@ -143,10 +143,10 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             loaded = self.models[model_id]
             generated = pages.render_pages(
                 loaded.model,
-                loaded.data,
                 planned,
                 quiz_uri=quiz_pages.get(model_id),
                 use_directory_urls=config.use_directory_urls,
+                what_changed=functools.partial(self._what_changed, config, loaded),
             )
             for page in generated:
                 if files.get_file_from_path(page.src_uri) is not None:
@@ -222,25 +222,40 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 f"found in '{docs_dir}'. Fix: correct the path (it is relative to docs_dir)."
             )
         try:
-            data, lines = read_model_file(path)
+            source = self._cache.model_file(path)
         except advisor.ModelError as error:
-            raise PluginError(f"advisor: the model cannot be read:\n{error}") from None
-        problems = advisor.check(data, file=str(path), lines=lines)
-        errors = [p for p in problems if p.severity == "error"]
-        for problem in problems:
-            if problem.severity != "error":
-                log.warning("%s", problem)
-        if errors:
+            errors = [p for p in error.problems if p.severity == "error"]
+            for problem in error.problems:
+                if problem.severity != "error":
+                    log.warning("%s", problem)
             listing = "\n".join(f"  {p}" for p in errors)
             raise PluginError(
                 f"advisor: the model '{src_uri}' has {len(errors)} problem(s):\n{listing}"
-            )
-        model = advisor.load_model(data)
+            ) from None
+        for problem in source.warnings:
+            log.warning("%s", problem)
         payload = json.dumps(
-            data, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            source.data, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
-        json_uri = f"{PREFIX}/models/{hashed_name(model.id, '.json', payload)}"
-        return LoadedModel(src_uri, data, model, payload, json_uri)
+        json_uri = f"{PREFIX}/models/{hashed_name(source.model.id, '.json', payload)}"
+        return LoadedModel(src_uri, source, payload, json_uri)
+
+    def _what_changed(self, config: MkDocsConfig, loaded: LoadedModel) -> dict[str, Any]:
+        """What the "What changed" page reads: the model file's git history, diffed."""
+        found = changes.history(
+            Path(config.docs_dir, loaded.src_uri),
+            loaded.model,
+            cache=self._cache,
+            current_key=loaded.source.digest,
+        )
+        context = changes.page_context(
+            loaded.model,
+            f"{Path(config.docs_dir).name}/{loaded.src_uri}",
+            found,
+            self.version.label,
+        )
+        context["reviews"] = changes.reviews(loaded.model, self.config.max_age_days)
+        return context
 
     def _widget_context(self, model_id: str, page: Page) -> dict[str, Any]:
         assert self.runtime is not None
@@ -249,7 +264,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         def rel(uri: str) -> str:
             return get_relative_url(uri, page.file.url)
 
-        first = advisor.recommend(loaded.model, {}).to_dict()
+        first = advisor.recommend(loaded.model, {})
         settings = {
             "model": model_id,
             "modelUrl": rel(loaded.json_uri),

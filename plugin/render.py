@@ -3,10 +3,14 @@ shown as text, never interpreted as HTML."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
+
+import advisor
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("plugin", "templates"),
@@ -41,79 +45,86 @@ def page(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(context)
 
 
-def _labels(question: dict[str, Any], choice_ids: list[str]) -> str:
-    names = {c["id"]: c["label"] for c in question["choices"]}
-    return " or ".join(f"“{names[c]}”" for c in choice_ids)
+@dataclass(frozen=True)
+class Answered:
+    """One condition of a rule in words: the question and the answers that meet it."""
+
+    question: str
+    answer: str  # “Label” or “Other label”
 
 
-#: What an option may leave out (see advisor.model.Option), as the templates read it.
-OPTION_DEFAULTS: dict[str, Any] = {
-    "strengths": [],
-    "caveats": [],
-    "suits": "",
-    "avoid": [],
-    "reviewed": None,
-}
+@dataclass(frozen=True)
+class RuleView:
+    """A rule as an option page shows it. Reads through to the ``advisor.Rule`` (``id``,
+    ``because``, ``decide``, ``reviewed``, ``sources``...); ``when`` is in words."""
+
+    rule: advisor.Rule
+    number: int  # 1-based position in the decision list
+    when: tuple[Answered, ...]
+    tied_with: tuple[str, ...]  # the other options of a tie, by id
+
+    @property
+    def tie(self) -> bool:
+        return self.rule.is_tie
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "rule":
+            raise AttributeError(name)
+        return getattr(self.rule, name)
 
 
-def model_context(model: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The model as the templates read it: plain data, with every reference resolved to the
+@dataclass(frozen=True)
+class OptionView:
+    """An option as the pages show it. Reads through to the ``advisor.Option`` (``id``,
+    ``name``, ``summary``, ``strengths``, ``caveats``, ``sources``, ``reviewed``...), plus the
+    rules that recommend it and its matrix row by criterion id ("—" where it has no cell)."""
+
+    option: advisor.Option
+    rules: tuple[RuleView, ...]
+    matrix: Mapping[str, str]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name == "option":
+            raise AttributeError(name)
+        return getattr(self.option, name)
+
+
+def model_context(model: advisor.Model) -> dict[str, Any]:
+    """What every generated page's template reads, derived from the validated model: the
+    ``advisor`` objects themselves, and lookups by id with every reference resolved to the
     words a reader sees."""
-    questions = {q["id"]: q for q in data["questions"]}
-    sources = {
-        key: {"title": key, "author": "", **value} for key, value in data.get("sources", {}).items()
-    }
-    options = []
-    for option in data["options"]:
-        rules = []
-        for index, rule in enumerate(data["rules"]):
-            recommend = rule["recommend"]
-            ids = [recommend] if isinstance(recommend, str) else list(recommend)
-            if option["id"] not in ids:
-                continue
-            when = []
-            for qid, allowed in (rule.get("when") or {}).items():
-                allowed_ids = [allowed] if isinstance(allowed, str) else list(allowed)
-                when.append(
-                    {
-                        "question": questions[qid]["text"],
-                        "answer": _labels(questions[qid], allowed_ids),
-                    }
+    questions = {q.id: q for q in model.questions}
+
+    def answered(condition: advisor.Condition) -> Answered:
+        question = questions[condition.question]
+        labels = " or ".join(f"“{question.choice(c).label}”" for c in condition.choices)
+        return Answered(question.text, labels)
+
+    options = tuple(
+        OptionView(
+            option,
+            tuple(
+                RuleView(
+                    rule,
+                    number,
+                    tuple(answered(c) for c in rule.when),
+                    tuple(i for i in rule.recommend if i != option.id),
                 )
-            rules.append(
-                {
-                    "id": rule["id"],
-                    "number": index + 1,
-                    "because": rule["because"],
-                    "when": when,
-                    "tie": len(ids) > 1,
-                    "reviewed": rule.get("reviewed"),
-                    "decide": rule.get("decide"),
-                    "with": [i for i in ids if i != option["id"]],
-                }
-            )
-        options.append(
-            {
-                **OPTION_DEFAULTS,
-                **option,
-                "matrix": {c["id"]: "—" for c in data.get("criteria", [])}
-                | option.get("matrix", {}),
-                "sources": [{"section": "", **ref} for ref in option.get("sources", [])],
-                "rules": rules,
-            }
+                for number, rule in enumerate(model.rules, 1)
+                if option.id in rule.recommend
+            ),
+            {c.id: "—" for c in model.criteria} | dict(option.matrix),
         )
-    names = {o["id"]: o["name"] for o in options}
+        for option in model.options
+    )
     return {
         "model": model,
-        "data": data,
-        "title": data["title"],
-        "questions": data["questions"],
+        "title": model.title,
+        "questions": model.questions,
         "question_by_id": questions,
-        "choice_label": {
-            q["id"]: {c["id"]: c["label"] for c in q["choices"]} for q in data["questions"]
-        },
+        "choice_label": {q.id: {c.id: c.label for c in q.choices} for q in model.questions},
         "options": options,
-        "option_names": names,
-        "criteria": data.get("criteria", []),
-        "sources": sources,
+        "option_names": {o.id: o.name for o in model.options},
+        "criteria": model.criteria,
+        "sources": {s.id: s for s in model.sources},
     }

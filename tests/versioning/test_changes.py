@@ -15,7 +15,7 @@ CURRENT = load_model(yaml.safe_load(MODEL_V2))
 
 def page(found: changes.History, limit: int) -> str:
     context = changes.page_context(CURRENT, "docs/models/tiny.yml", found, "abc1234", limit)
-    context["reviews"] = changes.reviews(yaml.safe_load(MODEL_V2), 365)
+    context["reviews"] = changes.reviews(CURRENT, 365)
     return render.page("changes.md", context)
 
 

@@ -7,14 +7,22 @@ import datetime
 import pytest
 from mkdocs.exceptions import PluginError
 
+from advisor import Model, Option, Rule
 from plugin import freshness
 
 DAY = datetime.date(2027, 3, 2)
 
 
-def data(*reviewed: str | None) -> dict[str, object]:
-    options = [{"id": f"o{n}", **({"reviewed": r} if r else {})} for n, r in enumerate(reviewed)]
-    return {"options": options, "rules": [{"id": "r", "reviewed": "2027-03-02"}]}
+def model(options: list[str | None], rules: list[tuple[str, str]]) -> Model:
+    return Model(
+        "m", "M", (),
+        tuple(Option(f"o{n}", f"O{n}", "One.", reviewed=r) for n, r in enumerate(options)),
+        tuple(Rule(ident, (), "Because.", reviewed=r) for ident, r in rules),
+    )
+
+
+def data(*reviewed: str | None) -> Model:
+    return model(list(reviewed), [("r", "2027-03-02")])
 
 
 def test_fresh_up_to_max_age_inclusive() -> None:
@@ -35,8 +43,7 @@ def test_missing_and_future_dates_are_reported() -> None:
 
 
 def test_rules_too() -> None:
-    found = freshness.stale({"options": [], "rules": [{"id": "old", "reviewed": "2020-01-01"}]},
-                            DAY, 365)
+    found = freshness.stale(model([], [("old", "2020-01-01")]), DAY, 365)
     assert found[0].describe("docs/models/m.yml", {"rules[0].reviewed": 12}) == (
         "advisor: docs/models/m.yml:12: rules[0].reviewed: rule 'old' was last reviewed on "
         "2020-01-01, 2617 days ago (the limit is max_age_days: 365). Fix: re-check it against "

@@ -1,0 +1,71 @@
+"""What the plugin keeps across `mkdocs serve` rebuilds, keyed by content hash.
+
+The plugin object lives as long as `mkdocs serve` does (see ``AdvisorPlugin.on_startup``); it
+holds one ``Cache``. A rebuild after an edit of a page then reuses the checked models, the old
+versions of each model read from git and their diffs, instead of doing that work again. Nothing
+else in the plugin keeps state between builds (the runtime verifier keeps its own hashes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from advisor.diff import ModelDiff
+from advisor.model import ModelError
+from advisor.source import ModelFile, load_model_bytes
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+LIMIT = 1000  # entries per table; a long `serve` session starts again from empty past it
+
+
+class Cache:
+    """Checked models by content hash (SHA-256 of the file, or git's blob id for an old version
+    read from git) and diffs by the pair of hashes."""
+
+    def __init__(self) -> None:
+        self._models: dict[tuple[str, str, bool], ModelFile | ModelError] = {}
+        self._diffs: dict[tuple[str, str], ModelDiff] = {}
+
+    def model_file(self, path: Path, file: str | None = None) -> ModelFile:
+        """`advisor.source.load_model_file`, checked again only when the bytes changed.
+        Raises its ``ModelError`` (cached too: an unchanged broken file fails the same way)."""
+        raw = path.read_bytes()
+        shown = str(path) if file is None else file
+        return self.model_bytes(hashlib.sha256(raw).hexdigest(), raw, shown)
+
+    def model_bytes(self, key: str, raw: bytes, file: str, *, logic: bool = True) -> ModelFile:
+        """`advisor.source.load_model_bytes`, cached: ``key`` is a hash of ``raw`` (``raw`` is
+        not read when ``key`` is known, see ``known``)."""
+        entry = self._models.get((key, file, logic))
+        if entry is None:
+            try:
+                entry = load_model_bytes(raw, file, logic=logic)
+            except ModelError as err:
+                entry = err
+            _put(self._models, (key, file, logic), entry)
+        if isinstance(entry, ModelError):
+            raise entry
+        return entry
+
+    def known(self, key: str, file: str, *, logic: bool = True) -> bool:
+        """True when ``model_bytes`` would not need the bytes."""
+        return (key, file, logic) in self._models
+
+    def diff(self, before: str, after: str, compute: Callable[[], ModelDiff]) -> ModelDiff:
+        """The diff between the versions hashed ``before`` and ``after``."""
+        found = self._diffs.get((before, after))
+        if found is None:
+            found = _put(self._diffs, (before, after), compute())
+        return found
+
+
+def _put(table: dict[K, V], key: K, value: V) -> V:
+    if len(table) >= LIMIT:
+        table.clear()
+    table[key] = value
+    return value
