@@ -207,31 +207,31 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
         floor_cold = col(runs, "floor_cold", "ready_ms")
         floor_warm = col(runs, "floor_warm", "ready_ms")
         rows += [
-            Row("1", "Floor, cold cache: page start → Python ready", "ms", floor_cold),
-            Row("1", "Floor, warm cache", "ms", floor_warm),
-            Row("2", "Quiz, cold: first answer → first question from Python", "ms",
+            Row("floor", "Floor, cold cache: page start → Python ready", "ms", floor_cold),
+            Row("floor", "Floor, warm cache", "ms", floor_warm),
+            Row("1", "Quiz, cold: first answer → first question from Python", "ms",
                 col(runs, "quiz_cold", "first_question_ms"), "floor cold", floor_cold, True,
                 "≤ 1.10x floor", 1.10, "ratio"),
-            Row("2", f"Quiz, cold: first answer → recommendation ({n_imm} answers, at once)",
+            Row("1", f"Quiz, cold: first answer → recommendation ({n_imm} answers, at once)",
                 "ms", col(runs, "quiz_cold", "recommendation_ms"), "floor cold", floor_cold,
                 True, "≤ 1.10x floor", 1.10, "ratio"),
-            Row("2", "  of which Pyodide's boot in the quiz page (worker start → loadPyodide "
+            Row("1", "  of which Pyodide's boot in the quiz page (worker start → loadPyodide "
                 "done)", "ms", col(runs, "quiz_cold", "breakdown", "load_pyodide_ms"),
                 "floor's boot", col(runs, "floor_cold", "boot_ms"), True),
-            Row("2", "  and after it (advisor package, model, first call, render)", "ms",
+            Row("1", "  and after it (advisor package, model, first call, render)", "ms",
                 col(runs, "quiz_cold", "breakdown", "after_pyodide_ms")),
-            Row("2", "Browser CPU time, cold: quiz page start → result (every process)", "ms",
+            Row("1", "Browser CPU time, cold: quiz page start → result (every process)", "ms",
                 col(runs, "quiz_cold", "cpu_ms"), "floor", col(runs, "floor_cold", "cpu_ms"),
                 True),
-            Row("2", "Browser CPU time, cold: home page (no quiz), load + 1.5 s", "ms",
+            Row("1", "Browser CPU time, cold: home page (no quiz), load + 1.5 s", "ms",
                 col(runs, "home", "cpu_ms")),
-            Row("2", "Quiz, warm: first answer → first question from Python", "ms",
+            Row("1", "Quiz, warm: first answer → first question from Python", "ms",
                 col(runs, "quiz_warm", "first_question_ms"), "floor warm", floor_warm, True,
                 "≤ 1.10x floor", 1.10, "ratio"),
-            Row("2", f"Quiz, warm: first answer → recommendation ({n_imm} answers)", "ms",
+            Row("1", f"Quiz, warm: first answer → recommendation ({n_imm} answers)", "ms",
                 col(runs, "quiz_warm", "recommendation_ms"), "floor warm", floor_warm, True,
                 "≤ 1.10x floor", 1.10, "ratio"),
-            Row("3", f"Reader at 1 answer/s ({len(b['paths']['reader'])} answers): "
+            Row("2", f"Reader at 1 answer/s ({len(b['paths']['reader'])} answers): "
                 "last answer → recommendation", "ms",
                 col(runs, "reader", "last_answer_to_recommendation_ms"),
                 "its Python call", col(runs, "reader", "last_call_ms"),
@@ -239,29 +239,29 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
         ]
         samples = [s for run in runs for s in run["latency"]]
         rows += [
-            Row("4", f"Warm: one answer → next question or result, in the DOM "
+            Row("3", f"Warm: one answer → next question or result, in the DOM "
                 f"({len(samples)} answers)", "ms", [s["dom"] for s in samples],
                 "Python call", [s["python"] for s in samples], target="≤ 20 ms", limit=20),
-            Row("4", "Warm: one answer → the next frame after it", "ms",
+            Row("3", "Warm: one answer → the next frame after it", "ms",
                 [s["frame"] for s in samples]),
-            Row("5", "Main thread: long tasks while Python boots (worker start → "
+            Row("4", "Main thread: long tasks while Python boots (worker start → "
                 "first question)", "ms", col(runs, "quiz_cold", "longtasks_boot_ms"),
                 "floor", col(runs, "floor_cold", "longtasks_ms"), target="≤ 100 ms", limit=100),
-            Row("5", "Main thread: long tasks, page start → first question from Python", "ms",
+            Row("4", "Main thread: long tasks, page start → first question from Python", "ms",
                 col(runs, "quiz_cold", "longtasks_load_ms"), "home page (no quiz)",
                 col(runs, "home", "longtasks_ms")),
-            Row("6", "Bytes: home page (no quiz), everything", "B",
+            Row("5", "Bytes: home page (no quiz), everything", "B",
                 col(runs, "home", "after_wait", "total")),
-            Row("6", "Bytes: home page (no quiz), Pyodide files", "B",
+            Row("5", "Bytes: home page (no quiz), Pyodide files", "B",
                 col(runs, "home", "after_wait", "pyodide"), target="0 B", limit=0),
         ]
         idle = b["quiz_idle"]
         rows += [
-            Row("6", "Bytes: quiz page, no input, at the load event", "B",
+            Row("5", "Bytes: quiz page, no input, at the load event", "B",
                 [idle["at_load"]["total"]]),
-            Row("6", "Bytes: quiz page, no input, once idle (quiz in view starts Python)", "B",
+            Row("5", "Bytes: quiz page, no input, once idle (quiz in view starts Python)", "B",
                 [idle["after_wait"]["total"]]),
-            Row("6", "Bytes: quiz page after the result (cold)", "B",
+            Row("5", "Bytes: quiz page after the result (cold)", "B",
                 col(runs, "quiz_cold", "bytes", "total"), "floor page",
                 col(runs, "floor_cold", "bytes", "total"), True),
         ]
@@ -272,29 +272,29 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
         fl = g["floor"]
         mbit = g["mbit"]
         rows += [
-            Row("6", "Bytes: Pyodide files with gzip_static (.gz copies)", "B", [packed],
+            Row("5", "Bytes: Pyodide files with gzip_static (.gz copies)", "B", [packed],
                 "as is", [raw], True),
-            Row("6", "Floor cold, localhost, with .gz copies", "ms",
+            Row("5", "Floor cold, localhost, with .gz copies", "ms",
                 [r["ready_ms"] for r in fl["gzip"]], "as is",
                 [r["ready_ms"] for r in fl["raw"]], True),
-            Row("6", f"Floor cold at {mbit:g} Mbit/s, with .gz copies", "ms",
+            Row("5", f"Floor cold at {mbit:g} Mbit/s, with .gz copies", "ms",
                 [r["ready_ms"] for r in fl[f"gzip {mbit:g} Mbit/s"]], "as is",
                 [r["ready_ms"] for r in fl[f"raw {mbit:g} Mbit/s"]], True),
-            Row("6", "Private window, second visit: bytes downloaded again, .gz copies", "B",
+            Row("5", "Private window, second visit: bytes downloaded again, .gz copies", "B",
                 [g["private_window"]["gzip"]["second_visit"]["total"]], "as is",
                 [g["private_window"]["raw"]["second_visit"]["total"]], True),
         ]
     bd = results.get("build")
     if bd:
         rows += [
-            Row("7", f"Build (mkdocs build, CLI): with the plugin ({bd['pages_with_plugin']} "
+            Row("6", f"Build (mkdocs build, CLI): with the plugin ({bd['pages_with_plugin']} "
                 "pages)", "s", bd["cli_with_plugin_s"],
                 f"plugin removed ({bd['pages_without_plugin']} pages)",
                 bd["cli_without_plugin_s"], True, "≤ 1.3x", 1.3, "ratio"),
-            Row("7", "Build (CLI): the plugin without its generated pages (the same "
+            Row("6", "Build (CLI): the plugin without its generated pages (the same "
                 f"{bd['pages_without_plugin']} pages)", "s", bd["cli_plugin_no_generated_pages_s"],
                 "plugin removed", bd["cli_without_plugin_s"], True, "≤ 1.3x", 1.3, "ratio"),
-            Row("7", "Build in-process (no interpreter start-up): with the plugin", "s",
+            Row("6", "Build in-process (no interpreter start-up): with the plugin", "s",
                 bd["api_with_plugin_s"], "plugin removed", bd["api_without_plugin_s"], True),
         ]
         for where, info in bd["rebuild"].items():

@@ -274,6 +274,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             "lock": {"info": self.runtime.lock_info, "packages": {}},
             "timeout": self.config.boot_timeout,
             "fallback": rel(self._url(f"{model_id}/paths.md")),
+            # "See your path": this + "#<model>=<question>:<choice>,..." for the answers on the
+            # result's path, in asking order (templates/decision-tree.md, plugin/diagram.py).
+            "diagramUrl": rel(self._url(f"{model_id}/decision-tree.md")),
             "optionUrls": {
                 o.id: rel(self._url(f"{model_id}/options/{o.id}.md")) for o in loaded.model.options
             },

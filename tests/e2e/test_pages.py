@@ -106,9 +106,30 @@ def test_a_path_in_the_address_is_highlighted(browser: Browser, site_url: str,
 @pytest.mark.parametrize("path", [
     "orchestration/decision-tree/",
     "orchestration/decision-tree/#orchestration=scale:yes",
+    "performance/",
 ])
 def test_axe_finds_no_wcag_violations_on_generated_pages(page: Page, site_url: str,
                                                          path: str) -> None:
     page.goto(site_url + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, results.generate_report()
+
+
+CLIPPED = """() => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    return {page: document.documentElement.scrollWidth - window.innerWidth,
+            tables: [...document.querySelectorAll('article table')].flatMap(t => {
+                const wrap = t.closest('.md-typeset__scrollwrap, [role=region]') || t;
+                return wrap.scrollWidth - wrap.clientWidth > 1
+                    ? [t.querySelector('th, td').textContent] : [];
+            })};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("path", ["performance/"])
+def test_no_table_is_clipped(browser: Browser, site_url: str, path: str, width: int) -> None:
+    page = open_page(browser, site_url + path, width)
+    assert page.evaluate(CLIPPED) == {"page": 0, "tables": []}
+    page.context.close()
