@@ -41,7 +41,8 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
 
     models = c.ListOfItems(c.Type(str), default=[])
     """Guide models, as paths relative to ``docs_dir``. Each gets its generated pages under
-    ``<model id>/`` and can be embedded with ``<!-- advisor: <model id> -->``."""
+    ``<model id>/`` and is embedded with a marker line (plugin/marker.py,
+    docs/use-in-your-site.md): ``[Every answer](<model id>/paths.md "advisor: <model id>")``."""
 
     runtime_dir = c.Optional(c.Dir(exists=True))
     """Where the Pyodide npm package was installed; default ``node_modules/pyodide`` beside

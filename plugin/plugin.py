@@ -24,9 +24,10 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import ModelFile
 
-from . import changes, freshness, pages, render
+from . import changes, freshness, pages, prepared, render
 from .cache import Cache
 from .config import AdvisorConfig
+from .marker import MARKER
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .version import GuideVersion, guide_version
 
@@ -34,7 +35,6 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).with_name("assets")
 PREFIX = "assets/advisor"
-MARKER = re.compile(r"^<!--\s*advisor:\s*(?P<model>[^\s>]*)\s*-->\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Add what the browser loads (advisor archive, models, widget assets) and render the
         pages generated from each model (here, once the authored pages are known, so they can
         link to the quiz), so they are built, searched and linked like authored ones."""
+        files = prepared.without_outputs(files, Path(config.docs_dir))  # left by advisor-prepare
         for file in self._generated:
             files.append(file)
         quiz_pages = self._find_quiz_pages(files)
@@ -160,7 +161,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Replace each `<!-- advisor: MODEL -->` marker with the quiz, first question
+        """Replace each quiz marker (plugin/marker.py) with the quiz, first question
         rendered at build time so the reader can start before Python has loaded."""
 
         def widget(match: re.Match[str]) -> str:

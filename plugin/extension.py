@@ -1,0 +1,123 @@
+"""The quiz marker as a Python-Markdown extension: ``markdown_extensions: [plugin.extension]``.
+
+- Under Zensical, which runs Markdown extensions but not MkDocs plugins, it replaces each
+  marker with the quiz that ``advisor-prepare`` rendered for that page (see plugin/prepared.py),
+  and fails the build, saying what to run, when that was not done or is out of date.
+- Under MkDocs or ProperDocs with the ``advisor`` plugin it has nothing to do: the plugin has
+  already replaced the markers. Without the plugin, it warns (so ``--strict`` fails) and says
+  what to add; the marker's link stays, so readers see it and reach the answer paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown import Extension, Markdown  # type: ignore[import-untyped]
+from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
+
+from . import prepared
+from .marker import MARKER
+
+#: The mkdocs logger: ``mkdocs build --strict`` (and ProperDocs, which adopts it) counts it.
+log = logging.getLogger("mkdocs.plugins.advisor")
+
+
+class AdvisorBuildError(Exception):
+    """Stops a Zensical build; the message names the page and the fix."""
+
+
+class _Checked:
+    """The manifest of one docs folder, read and checked once per process and change."""
+
+    def __init__(self) -> None:
+        self.key: tuple[str, int] | None = None
+        self.manifest: dict[str, Any] | None = None
+        self.stale: list[str] = []
+
+    def load(self, root: Path, docs_dir: Path) -> tuple[dict[str, Any] | None, list[str]]:
+        path = prepared.manifest_path(docs_dir)
+        key = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+        if key != self.key:
+            self.key = key
+            self.manifest = prepared.read(docs_dir)
+            self.stale = [] if self.manifest is None else prepared.stale_inputs(root, self.manifest)
+        return self.manifest, self.stale
+
+
+_checked = _Checked()
+
+
+def _zensical_page(md: Markdown) -> Any | None:
+    """Zensical's page being rendered, or None under any other engine."""
+    try:
+        from zensical.extensions.context import ContextPreprocessor  # noqa: PLC0415
+    except ImportError:
+        return None
+    context = ContextPreprocessor.from_markdown(md)
+    return None if context is None else context
+
+
+class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
+    """Replaces quiz markers before Markdown's raw-HTML pass, so the quiz stays one block."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        markers = list(MARKER.finditer(text))
+        if not markers:
+            return lines
+        context = _zensical_page(self.md)
+        if context is None:
+            for match in markers:
+                line = text.count("\n", 0, match.start()) + 1
+                log.warning(
+                    "advisor: line %d holds the quiz marker for '%s', but no advisor ran, so "
+                    "readers get a plain link instead of the quiz (and the generated pages are "
+                    "missing). Fix: %s.",
+                    line, match.group("model"), prepared.PLUGIN_FIX,
+                )
+            return lines
+        return self._zensical(text, markers, context).split("\n")
+
+    def _zensical(self, text: str, markers: list[re.Match[str]], context: Any) -> str:
+        from zensical.config import get_config  # noqa: PLC0415
+
+        config = get_config()
+        root = Path(config["root_dir"])
+        docs_dir = root / config["docs_dir"]
+        page = str(context.page.path)
+        manifest, stale = _checked.load(root, docs_dir)
+        where = f"advisor: docs/{page}"
+        if manifest is None:
+            raise AdvisorBuildError(
+                f"{where} holds a quiz marker, but the advisor's pages, assets and runtime "
+                f"were not prepared. Fix: {prepared.PREPARE_FIX}."
+            )
+        if stale:
+            raise AdvisorBuildError(
+                f"{where}: the prepared quiz is out of date ({', '.join(stale)} changed since "
+                f"advisor-prepare ran). Fix: {prepared.PREPARE_FIX}."
+            )
+        quizzes = manifest["pages"].get(page, [])
+        found = [m.group("model") for m in markers]
+        if [q["model"] for q in quizzes] != found:
+            raise AdvisorBuildError(
+                f"{where}: its quiz markers ({', '.join(found)}) are not the ones advisor-prepare "
+                f"saw. Fix: {prepared.PREPARE_FIX}."
+            )
+        # One block-level element per quiz (with the stylesheet and script tags that Zensical
+        # does not add), stashed so Markdown leaves it alone and does not wrap it in <p>.
+        blocks = iter(f'<div class="advisor-embed">\n{q["html"]}\n</div>' for q in quizzes)
+        return MARKER.sub(lambda _: "\n" + self.md.htmlStash.store(next(blocks)) + "\n", text)
+
+
+class AdvisorExtension(Extension):  # type: ignore[misc]
+    def extendMarkdown(self, md: Markdown) -> None:
+        # Above the raw HTML pass (20) and below whitespace normalisation (30).
+        md.preprocessors.register(QuizPreprocessor(md), "advisor_quiz", 25)
+
+
+def makeExtension(**kwargs: Any) -> AdvisorExtension:
+    return AdvisorExtension(**kwargs)

@@ -1,0 +1,261 @@
+"""``advisor-prepare``: what the MkDocs plugin adds to a build, written as files, for engines that
+do not run MkDocs plugins (Zensical reads ``mkdocs.yml`` but ignores its ``plugins``).
+
+It loads ``mkdocs.yml`` with MkDocs' own config loader and calls the advisor plugin's hooks
+exactly as a build would, so both engines share one implementation: the models are checked,
+the runtime is verified, and every generated page, browser asset and runtime file is written
+under ``docs_dir``, with the quiz of each marked page pre-rendered into the manifest that the
+Markdown extension (``plugin.extension``) reads while Zensical renders the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from html import escape
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.structure.files import Files, get_files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from . import prepared
+from .marker import MARKER
+from .plugin import AdvisorPlugin
+
+GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
+
+
+class PrepareError(Exception):
+    """advisor-prepare cannot go on; the message names the file and the fix."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _find_plugin(config: MkDocsConfig, config_file: Path) -> AdvisorPlugin:
+    for name, plugin in config.plugins.items():
+        if isinstance(plugin, AdvisorPlugin):
+            # What MkDocs sets while it runs a plugin's hooks (File.generated reads it).
+            config.plugins._current_plugin = name
+            return plugin
+    raise PrepareError(
+        f"{config_file} names no `advisor` plugin. Fix: add `- advisor` with its `models` under "
+        "`plugins:` (Zensical ignores the entry; advisor-prepare reads its options there)."
+    )
+
+
+def _check_watch(config: MkDocsConfig, config_file: Path, docs_dir: Path) -> None:
+    """Zensical re-renders a page only when the page, the config or a watched file changes:
+    unless the prepared files are watched, a page keeps a quiz that no longer exists."""
+    for watched in config.watch:
+        if docs_dir.resolve().is_relative_to(Path(watched).resolve()):
+            return
+    name = os.path.relpath(docs_dir, config_file.parent)
+    raise PrepareError(
+        f"{config_file} does not watch '{name}', so Zensical would keep serving pages with the "
+        f"quiz of an earlier advisor-prepare from its cache. Fix: add `watch: [{name}]` to "
+        f"{config_file.name}."
+    )
+
+
+def _remove_previous(docs_dir: Path) -> None:
+    """Delete what the last run wrote, where nobody has changed it since."""
+    manifest = prepared.read(docs_dir)
+    if manifest is None:
+        return
+    for src_uri in manifest.get("outputs", {}):
+        if prepared.is_output(docs_dir, manifest, src_uri):
+            (docs_dir / src_uri).unlink()
+    prepared.manifest_path(docs_dir).unlink()
+
+
+def _ours(folder: Path) -> bool:
+    """A folder this command made: it does not exist yet, or holds our .gitignore."""
+    ignore = folder / ".gitignore"
+    return not folder.exists() or (
+        ignore.is_file() and ignore.read_text(encoding="utf-8") == GITIGNORE
+    )
+
+
+def _tags(config: MkDocsConfig, before_css: int, before_js: int, url: str) -> tuple[str, str]:
+    """The stylesheet and script tags the plugin adds to every page (``extra_css`` and
+    ``extra_javascript``), which Zensical does not see. Relative to the page's source file
+    ``url``: Zensical resolves ``href`` and ``src`` in a page as it resolves Markdown links."""
+    links = [
+        f'<link rel="stylesheet" href="{escape(get_relative_url(path, url))}">'
+        for path in config.extra_css[before_css:]
+    ]
+    scripts = []
+    for script in config.extra_javascript[before_js:]:
+        path = str(getattr(script, "path", script))
+        attrs = f' src="{escape(get_relative_url(path, url))}"'
+        kind = getattr(script, "type", None)
+        if kind:
+            attrs += f' type="{escape(str(kind))}"'
+        if getattr(script, "async_", False):
+            attrs += " async"
+        if getattr(script, "defer", False):
+            attrs += " defer"
+        scripts.append(f"<script{attrs}></script>")
+    return "\n".join(links), "\n".join(scripts)
+
+
+def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
+    """Write everything; return the warnings (raises PrepareError on failure, and on warnings
+    when the config, or ``strict``, says strict)."""
+    config_file = config_file.resolve()
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
+    try:
+        try:
+            config = load_config(str(config_file))
+        except ConfigurationError as error:
+            raise PrepareError(f"{config_file}: {error}") from None
+        plugin = _find_plugin(config, config_file)
+        docs_dir = Path(config.docs_dir)
+        _check_watch(config, config_file, docs_dir)
+        _remove_previous(docs_dir)
+        n_css, n_js = len(config.extra_css), len(config.extra_javascript)
+        try:
+            plugin.on_startup(command="build", dirty=False)
+            config = plugin.on_config(config)
+            plugin.on_pre_build(config=config)
+            files = get_files(config)
+            authored = {file.src_uri for file in files}
+            files = plugin.on_files(files, config=config) or files
+            pages = _render_quizzes(plugin, config, files, authored, n_css=n_css, n_js=n_js)
+        except PluginError as error:
+            raise PrepareError(str(error)) from None
+
+        # Folders wholly generated (the assets prefix, each model's folder unless an author
+        # keeps files there) get a .gitignore, so prepared files stay out of the repository.
+        owned = {docs_dir / prepared.PREFIX}
+        outputs: dict[str, list[int]] = {}
+        for file in files:
+            if file.src_uri not in authored:
+                top = docs_dir / file.src_uri.split("/", 1)[0]
+                in_prefix = file.src_uri.startswith(prepared.PREFIX + "/")
+                if "/" in file.src_uri and not in_prefix and _ours(top):
+                    owned.add(top)
+                path = docs_dir / file.src_uri
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(file.content_bytes)
+                outputs[file.src_uri] = prepared.stat_key(path)
+        # The verified runtime, where the plugin would install it in the site (hard links).
+        assert plugin.runtime is not None
+        runtime_dir = docs_dir / plugin.runtime.folder
+        site_dir = config.site_dir
+        config.site_dir = str(docs_dir)
+        try:
+            plugin.on_post_build(config=config)
+        finally:
+            config.site_dir = site_dir
+        for path in sorted(runtime_dir.rglob("*")):
+            if path.is_file():
+                outputs[path.relative_to(docs_dir).as_posix()] = prepared.stat_key(path)
+        for folder in owned:
+            (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+
+        root = config_file.parent
+        models = [docs_dir / loaded.src_uri for loaded in plugin.models.values()]
+        manifest = {
+            "format": prepared.FORMAT,
+            "inputs": prepared.input_digests(root, [config_file, *models]),
+            "code": prepared.code_digest(),
+            "outputs": outputs,
+            "pages": pages,
+        }
+        path = prepared.manifest_path(docs_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collect)
+    warnings = [record.getMessage() for record in collect.records]
+    if warnings and (config.strict if strict is None else strict):
+        raise PrepareError(
+            f"{len(warnings)} warning(s) in strict mode:\n" + "\n".join(warnings)
+        )
+    return warnings
+
+
+def _render_quizzes(
+    plugin: AdvisorPlugin,
+    config: MkDocsConfig,
+    files: Files,
+    authored: set[str],
+    *,
+    n_css: int,
+    n_js: int,
+) -> dict[str, list[dict[str, str]]]:
+    """Each marked page's quizzes, rendered by the plugin for that page's address."""
+    pages: dict[str, list[dict[str, str]]] = {}
+    for file in files.documentation_pages():
+        if file.src_uri not in authored:
+            continue
+        markers = list(MARKER.finditer(file.content_string))
+        if not markers:
+            continue
+        page = Page(None, file, config)
+        head, tail = _tags(config, n_css, n_js, file.src_uri)
+        quizzes = []
+        for index, match in enumerate(markers):
+            html = plugin.on_page_markdown(match.group(0), page=page, config=config, files=files)
+            html = html.strip()
+            if index == 0:
+                html = f"{head}\n{html}"
+            if index == len(markers) - 1:
+                html = f"{html}\n{tail}"
+            quizzes.append({"model": match.group("model"), "html": html})
+        pages[file.src_uri] = quizzes
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="advisor-prepare",
+        description=(
+            "Write the advisor's generated pages, assets and verified runtime into docs_dir, "
+            "for engines that do not run MkDocs plugins (Zensical). Then run `zensical build`."
+        ),
+    )
+    parser.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+    )
+    parser.add_argument(
+        "-s", "--strict", action="store_true", default=None,
+        help="fail on warnings (default: the config's `strict`)",
+    )
+    args = parser.parse_args(argv)
+    if not args.config_file.is_file():
+        print(f"advisor-prepare: {args.config_file} not found. Fix: run it in the folder that "
+              "holds mkdocs.yml, or pass -f PATH.", file=sys.stderr)
+        return 1
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        warnings = prepare(args.config_file, strict=args.strict)
+    except PrepareError as error:
+        print(f"advisor-prepare: {error}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    print("advisor-prepare: generated pages, assets and the verified runtime written; "
+          "now run `zensical build`.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""No silent disappearance: a quiz marker that no engine expands stays visible as a link to the
+answer paths, and a build that needs the advisor but runs without it fails saying what to add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plugin.marker import MARKER
+from tests.engines.tools import run
+from tests.sitetools import ROOT
+
+MODEL = """\
+schema: 1
+id: tiny
+title: Tiny guide
+questions:
+  - id: size
+    text: How big?
+    choices:
+      - {id: small, label: Small}
+      - {id: large, label: Large}
+options:
+  - {id: a, name: Option A, summary: The first., reviewed: 2026-11-01}
+  - {id: b, name: Option B, summary: The second., reviewed: 2026-11-01}
+rules:
+  - {id: small, when: {size: small}, recommend: a, because: Small things., reviewed: 2026-11-01}
+  - {id: rest, recommend: b, because: Everything else., reviewed: 2026-11-01}
+"""
+LINK = '[See every answer and its result](tiny/paths.md "advisor: tiny")'
+PLUGIN = (
+    "  - advisor:\n      models: [models/tiny.yml]\n"
+    f"      runtime_dir: {ROOT / 'node_modules' / 'pyodide'}\n"
+)
+
+
+def site(folder: Path, *, plugin: bool, watch: bool = True) -> Path:
+    (folder / "docs" / "models").mkdir(parents=True)
+    (folder / "docs" / "models" / "tiny.yml").write_text(MODEL, encoding="utf-8")
+    (folder / "docs" / "index.md").write_text(f"# Tiny\n\nIntro.\n\n{LINK}\n\nAfter.\n", "utf-8")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Tiny\ntheme:\n  name: material\n  font: false\n"
+        + ("watch:\n  - docs\n" if watch else "")
+        + "markdown_extensions:\n  - plugin.extension\n"
+        + "plugins:\n  - search\n"
+        + (PLUGIN if plugin else ""),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_both_marker_forms_name_their_model() -> None:
+    text = "\n".join([
+        "<!-- advisor: one -->",
+        '[Open the advisor: quiz](x/paths.md "advisor: two")  ',
+        "Text <!-- advisor: inline --> is not a marker.",
+        "[a plain link](three/paths.md)",
+        '[title elsewhere](four/paths.md "four")',
+    ])
+    assert [m.group("model") for m in MARKER.finditer(text)] == ["one", "two"]
+
+
+@pytest.mark.parametrize("program", ["mkdocs", "properdocs"])
+def test_without_the_plugin_the_marker_stays_visible_and_strict_fails(
+    tmp_path: Path, program: str
+) -> None:
+    work = site(tmp_path, plugin=False)
+    done = run([program, "build", "--strict"], cwd=work)
+    assert done.returncode == 1
+    assert "advisor: line 5 holds the quiz marker for 'tiny', but no advisor ran" in done.stderr
+    assert "add `- advisor` (with its `models`) under `plugins:` in mkdocs.yml" in done.stderr
+    assert "run `advisor-prepare`" in done.stderr
+    done = run([program, "build"], cwd=work)
+    assert done.returncode == 0, done.stderr
+    html = (work / "site" / "index.html").read_text(encoding="utf-8")
+    assert ">See every answer and its result</a>" in html
+    assert "data-advisor" not in html
+
+
+def test_advisor_prepare_needs_docs_watched(tmp_path: Path) -> None:
+    done = run(["advisor-prepare"], cwd=site(tmp_path, plugin=True, watch=False))
+    assert done.returncode == 1
+    assert "does not watch 'docs'" in done.stderr
+    assert "Fix: add `watch: [docs]` to mkdocs.yml." in done.stderr
+
+
+def test_zensical_without_advisor_prepare_fails_and_says_so(tmp_path: Path) -> None:
+    work = site(tmp_path, plugin=True)
+    done = run(["zensical", "build"], cwd=work)
+    assert done.returncode != 0
+    assert ("advisor: docs/index.md holds a quiz marker, but the advisor's pages, assets and "
+            "runtime were not prepared. Fix: run `advisor-prepare`") in done.stderr
+    done = run(["advisor-prepare"], cwd=work)
+    assert done.returncode == 0, done.stderr
+    done = run(["zensical", "build", "--strict"], cwd=work)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (work / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'data-advisor-model="tiny"' in html
+    assert "See every answer and its result" not in html
+    # A model changed after advisor-prepare: the build refuses the stale quiz.
+    model = work / "docs" / "models" / "tiny.yml"
+    model.write_text(MODEL.replace("How big?", "How large?"), encoding="utf-8")
+    done = run(["zensical", "build"], cwd=work)
+    assert done.returncode != 0
+    assert "the prepared quiz is out of date (docs/models/tiny.yml changed" in done.stderr
+    # MkDocs builds the same folder with the plugin, leaving advisor-prepare's files out.
+    done = run(["mkdocs", "build", "--strict", "-d", str(tmp_path / "mk")], cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "mk" / "tiny" / "paths" / "index.html").is_file()

@@ -1,0 +1,106 @@
+"""The guide built by Zensical: `advisor-prepare`, then `zensical build` of the same
+mkdocs.yml. Every generated page exists, the runtime in the site is the verified one, and both
+quizzes answer in Chromium with no request leaving the local server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser
+
+from plugin import prepared
+from plugin.runtime import BOOT_FILES, MANIFEST
+from tests.e2e.helpers import answer_all, quiz, recommendation, settle
+from tests.engines.tools import copy_tracked, local_only, run
+from tests.sitetools import ROOT, load_config_data, serve
+
+MODELS = ("orchestration", "adoption")
+
+
+def expected_pages(docs: Path) -> set[str]:
+    """The pages the plugin generates for the guide's models, from the models themselves."""
+    out = set()
+    for model in MODELS:
+        data = yaml.safe_load((docs / "models" / f"{model}.yml").read_text(encoding="utf-8"))
+        out |= {f"{model}/{name}.md" for name in ("compare", "decision-tree", "paths", "changes")}
+        out |= {f"{model}/options/{option['id']}.md" for option in data["options"]}
+    return out
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    work = tmp_path_factory.mktemp("zensical-guide")
+    copy_tracked(ROOT / "docs", work / "docs")
+    with serve(work / "site") as url:
+        config = load_config_data(ROOT / "mkdocs.yml")
+        config["site_url"] = url
+        for entry in config["plugins"]:
+            if isinstance(entry, dict) and "advisor" in entry:
+                entry["advisor"]["runtime_dir"] = str(ROOT / "node_modules" / "pyodide")
+        (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+        done = run(["advisor-prepare"], cwd=work)
+        assert done.returncode == 0, done.stderr
+        done = run(["zensical", "build", "--strict"], cwd=work)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "No issues found" in done.stdout + done.stderr, done.stdout + done.stderr
+        yield work, url
+
+
+def test_every_generated_page_exists(zensical_site: tuple[Path, str]) -> None:
+    work, _ = zensical_site
+    site = work / "site"
+    wanted = expected_pages(ROOT / "docs")
+    assert len(wanted) > 12
+    for src in wanted:
+        html = site / src.removesuffix(".md") / "index.html"
+        assert html.is_file(), src
+    manifest = prepared.read(work / "docs")
+    assert manifest is not None
+    assert {p for p in manifest["outputs"] if p.endswith(".md")} == wanted
+    # The generated pages come from the model, not from a stale copy: an option's name shows.
+    assert "SageMaker Pipelines handed to CodePipeline" in (
+        site / "orchestration/options/sagemaker-plus-codepipeline/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_site_serves_the_verified_runtime(zensical_site: tuple[Path, str]) -> None:
+    work, _ = zensical_site
+    digests = json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
+    folder = work / "site" / "assets" / "advisor" / "pyodide-314.0.7"
+    for name in BOOT_FILES:
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digests[name], name
+
+
+@pytest.mark.e2e
+def test_both_quizzes_answer_and_nothing_leaves_the_site(
+    browser: Browser, zensical_site: tuple[Path, str]
+) -> None:
+    _, url = zensical_site
+    with local_only(browser, url) as (context, refused):
+        page = context.new_page()
+        page.goto(url + "quiz/")
+        root = quiz(page)
+        settle(page, root)
+        assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
+        assert "3.14" in (root.get_attribute("data-advisor-runtime") or "")
+        answer_all(page, root)
+        first = recommendation(root)
+        assert first, root.inner_text()
+        # The recommendation links to its generated option page, which Zensical built.
+        root.locator("[data-recommendation] a").first.click()
+        page.wait_for_url(f"{url}orchestration/options/{first[0]}/")
+        assert page.locator("h1").count() == 1
+        # The second quiz, reached through Material's instant navigation from this page.
+        page.goto(url)
+        page.locator('a[href$="adoption/"]').filter(visible=True).first.click()
+        page.wait_for_url(url + "adoption/")
+        root = quiz(page)
+        settle(page, root)
+        answer_all(page, root)
+        assert recommendation(root), root.inner_text()
+    assert refused == []
