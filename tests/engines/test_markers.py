@@ -3,6 +3,7 @@ answer paths, and a build that needs the advisor but runs without it fails sayin
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,8 @@ def test_zensical_without_advisor_prepare_fails_and_says_so(tmp_path: Path) -> N
     # A model changed after advisor-prepare: the build refuses the stale quiz.
     model = work / "docs" / "models" / "tiny.yml"
     model.write_text(MODEL.replace("How big?", "How large?"), encoding="utf-8")
+    later = model.stat().st_mtime + 2  # Zensical compares watched files' times in whole seconds
+    os.utime(model, (later, later))
     done = run(["zensical", "build"], cwd=work)
     assert done.returncode != 0
     assert "the prepared quiz is out of date (docs/models/tiny.yml changed" in done.stderr
