@@ -24,9 +24,11 @@ BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdl
 LOCK_FILE = "pyodide-lock.json"
 MANIFEST = Path(__file__).with_name("runtime-manifest.json")
 
-#: Modules of ``advisor`` that only the terminal needs (they import PyYAML or argparse front
-#: ends); everything else in the package goes to the browser.
-NOT_FOR_BROWSER = frozenset({"cli.py", "__main__.py", "source.py"})
+#: Modules of ``advisor`` that only the terminal and the build need (they import PyYAML, are
+#: argparse front ends, or serve the generated pages and "What changed"); everything else in
+#: the package goes to the browser. tests/unit/test_stdlib.py checks that the rest is exactly
+#: what ``advisor/__init__.py`` and ``advisor/web.py`` import.
+NOT_FOR_BROWSER = frozenset({"cli.py", "__main__.py", "source.py", "diff.py", "tree.py"})
 
 #: Fixed timestamp for archive members, so that two builds of one commit give identical bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
