@@ -1,18 +1,21 @@
 """The guide is written in its own words: no run of six words copied from the source article.
 
 Section names, the article's title and lists of product names are exempt; short quoted terms
-stay under six words. Skipped where the reference copy of the article is not available.
+stay under six words. The article is read from `../shared/reference/` beside the repository;
+where it is missing the test is skipped, except under `CI=true`, where it fails: a CI run must
+not pass by testing nothing.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTICLE = Path("/work/shared/reference/ml-pipelines-at-aws-article.txt")
+ARTICLE = ROOT.parent / "shared" / "reference" / "ml-pipelines-at-aws-article.txt"
 RUN = 6
 AUTHORED = (
     "docs/index.md",
@@ -43,10 +46,27 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="reference copy of the article not available")
+def article_runs(path: Path = ARTICLE) -> set[tuple[str, ...]]:
+    """The article's runs of words; a skip where it is missing, a failure under CI."""
+    if not path.is_file():
+        message = f"the reference copy of the article is missing: {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: put it there before the tests run)")
+        pytest.skip(message)
+    return _runs(_words(path.read_text(encoding="utf-8")))
+
+
+def test_a_missing_article_fails_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="article is missing"):
+        article_runs(tmp_path / "nowhere.txt")
+
+
 @pytest.mark.parametrize("name", AUTHORED)
 def test_no_copied_runs_of_words(name: str) -> None:
-    article = _runs(_words(ARTICLE.read_text(encoding="utf-8")))
+    article = article_runs()
     text = re.sub(r"\s+", " ", (ROOT / name).read_text(encoding="utf-8"))
     for phrase in EXEMPT:
         text = text.replace(phrase, " | ")
