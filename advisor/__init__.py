@@ -38,7 +38,7 @@ from advisor.model import (
     SourceRef,
     load_model,
 )
-from advisor.paths import AnswerPath, enumerate_paths
+from advisor.paths import AnswerPath, count_paths, enumerate_paths
 
 __all__ = [
     "AdvisorError",
@@ -62,6 +62,7 @@ __all__ = [
     "Step",
     "WhyNot",
     "check",
+    "count_paths",
     "enumerate_paths",
     "load_model",
     "recommend",

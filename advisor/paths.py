@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from advisor.engine import analysis
 from advisor.model import Model
 
-__all__ = ["AnswerPath", "enumerate_paths"]
+__all__ = ["AnswerPath", "count_paths", "enumerate_paths"]
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,17 @@ def enumerate_paths(model: Model) -> list[AnswerPath]:
             decide=decide,
         ))
     return paths
+
+
+def count_paths(model: Model, limit: int) -> int:
+    """How many answer paths the model has, counted up to ``limit + 1`` and no further: the
+    count stops at the first path past ``limit``, so a model with millions of paths costs
+    about what a model with ``limit`` paths costs. Raises `ModelTooComplex` when the analysis
+    gives up before that."""
+    count = 0
+    for _state, _asked, qi in analysis(model).tree():
+        if qi < 0:
+            count += 1
+            if count > limit:
+                break
+    return count

@@ -36,8 +36,8 @@ from typing import Any
 from advisor.check import validate
 from advisor.model import Model, ModelError, Problem, short
 
-__all__ = ["MAX_BYTES", "ModelFile", "load_model_bytes", "load_model_file", "read_model_bytes",
-           "read_model_file"]
+__all__ = ["MAX_BYTES", "ModelFile", "load_model_bytes", "load_model_file", "read_capped",
+           "read_model_bytes", "read_model_file"]
 
 MAX_BYTES = 1024 * 1024
 _MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
@@ -72,7 +72,7 @@ def load_model_file(
     of every answer path (old versions, whose logic was checked when they were built).
     """
     shown = str(path) if file is None else file
-    return load_model_bytes(_read_capped(path, shown), shown, logic=logic)
+    return load_model_bytes(read_capped(path, shown), shown, logic=logic)
 
 
 def load_model_bytes(raw: bytes, file: str, *, logic: bool = True) -> ModelFile:
@@ -92,7 +92,7 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
     a file that cannot be read as a model (see the module docstring), `OSError` if it cannot
     be opened (`FileNotFoundError` when nothing is there).
     """
-    return read_model_bytes(_read_capped(path, str(path)), str(path))
+    return read_model_bytes(read_capped(path, str(path)), str(path))
 
 
 def read_model_bytes(raw: bytes, file: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -175,7 +175,7 @@ _KINDS = (
 )
 
 
-def _read_capped(path: str | os.PathLike[str], file: str) -> bytes:
+def read_capped(path: str | os.PathLike[str], file: str) -> bytes:
     """The file's bytes, at most `MAX_BYTES + 1` of them, from a regular file only.
 
     Opened without blocking, so a FIFO is refused instead of waiting for a writer; the type is

@@ -280,3 +280,109 @@ def measure(runs: int, tmp_root: Path) -> dict[str, Any]:
         "pages_without_plugin": pages_without,
         "rebuild": copies,
     }
+
+
+# --------------------------------------------------------------------------- build vs. paths
+
+
+def wide_model(pairs: int, *, text: str = "") -> str:
+    """A valid model with ``2 ** (pairs + 1) - 1`` answer paths: questions x1..xN and y1..yN of
+    two choices, a rule ``when: {x_i: a, y_i: a}`` per pair and a catch-all. With 15 pairs
+    (5 KB) it is the 65,535-path model that once took 155 s to build. ``text`` is appended to
+    every question and label, to make each row of the generated pages longer."""
+    lines = ["schema: 1", "id: wide", "title: Many answer paths", "questions:"]
+    for prefix in "xy":
+        for i in range(1, pairs + 1):
+            lines += [
+                f"  - id: {prefix}{i}",
+                f"    text: Question {prefix}{i}{text}?",
+                "    choices:",
+                f"      - {{id: a, label: 'A{text}'}}",
+                f"      - {{id: b, label: 'B{text}'}}",
+            ]
+    lines += [
+        "options:",
+        "  - {id: match, name: A pair matches, summary: Some pair is answered a and a.}",
+        "  - {id: other, name: No pair matches, summary: Everything else.}",
+        "rules:",
+    ]
+    lines += [
+        f"  - {{id: pair-{i}, when: {{x{i}: a, y{i}: a}}, recommend: match, because: Pair {i}.}}"
+        for i in range(1, pairs + 1)
+    ]
+    lines.append("  - {id: rest, recommend: other, because: No pair matches.}")
+    return "\n".join(lines) + "\n"
+
+
+def wide_site(folder: Path, pairs: int, *, text: str = "", **options: Any) -> Path:
+    """A one-page site embedding ``wide_model(pairs, text=text)``; its mkdocs.yml."""
+    (folder / "docs" / "models").mkdir(parents=True, exist_ok=True)
+    (folder / "docs" / "models" / "wide.yml").write_text(wide_model(pairs, text=text),
+                                                         encoding="utf-8")
+    (folder / "docs" / "index.md").write_text("# Wide\n\n<!-- advisor: wide -->\n",
+                                              encoding="utf-8")
+    config = {
+        "site_name": "Wide",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"advisor": {
+            "models": ["models/wide.yml"],
+            "runtime_dir": str(ROOT / "node_modules" / "pyodide"),
+            "gzip": False,
+            **options,
+        }}],
+    }
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def cpu_build(config: Path, site: Path) -> dict[str, Any]:
+    """`python -m mkdocs build` in a subprocess: wall and CPU seconds (CPU is what the machine's
+    load does not change), the exit status, the largest page and the search index's size."""
+    before = os.times()
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+        cwd=config.parent, env=env(), capture_output=True, text=True, timeout=600, check=False,
+    )
+    wall = time.perf_counter() - started
+    after = os.times()
+    pages = [p.stat().st_size for p in site.rglob("*.html")] if site.is_dir() else []
+    index = site / "search" / "search_index.json"
+    return {
+        "wall_s": wall,
+        "cpu_s": (after.children_user - before.children_user)
+        + (after.children_system - before.children_system),
+        "returncode": result.returncode,
+        "largest_page_bytes": max(pages, default=0),
+        "search_index_bytes": index.stat().st_size if index.exists() else 0,
+        "stderr": result.stderr,
+    }
+
+
+def path_series(tmp_root: Path, pairs: range = range(1, 10)) -> list[dict[str, Any]]:
+    """Build time against answer-path count: ``wide_model(k)`` for each ``k`` in ``pairs``
+    (3 to 1,023 paths) with ``max_paths`` set just high enough, then the 65,535-path model at the
+    default limit (it must stop at once)."""
+    folder = Path(tempfile.mkdtemp(prefix="paths-", dir=tmp_root))
+    rows = []
+    try:
+        for k in [*pairs, 15]:
+            paths = 2 ** (k + 1) - 1
+            options = {"max_paths": paths} if k != 15 else {}
+            config = wide_site(folder / f"wide-{k}", k, **options)
+            row = cpu_build(config, folder / f"wide-{k}" / "site")
+            del row["stderr"]
+            rows.append({"pairs": k, "paths": paths, **options, **row})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":  # python -m bench.build: the path series alone
+    print(f"{'paths':>7} {'max_paths':>9} {'wall s':>7} {'CPU s':>6} {'largest page':>13} "
+          f"{'search index':>13}  exit")
+    for row in path_series(Path(tempfile.gettempdir())):
+        print(f"{row['paths']:>7,} {row.get('max_paths', 1000):>9,} {row['wall_s']:>7.2f} "
+              f"{row['cpu_s']:>6.2f} {row['largest_page_bytes']:>13,} "
+              f"{row['search_index_bytes']:>13,}  {row['returncode']}")

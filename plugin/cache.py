@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from advisor.diff import ModelDiff
 from advisor.model import ModelError
-from advisor.source import ModelFile, load_model_bytes
+from advisor.source import ModelFile, load_model_bytes, read_capped
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -31,12 +31,12 @@ class Cache:
         self._models: dict[tuple[str, str, bool], ModelFile | ModelError] = {}
         self._diffs: dict[tuple[str, str], ModelDiff] = {}
 
-    def model_file(self, path: Path, file: str | None = None) -> ModelFile:
+    def model_file(self, path: Path, file: str | None = None, *, logic: bool = True) -> ModelFile:
         """`advisor.source.load_model_file`, checked again only when the bytes changed.
         Raises its ``ModelError`` (cached too: an unchanged broken file fails the same way)."""
-        raw = path.read_bytes()
         shown = str(path) if file is None else file
-        return self.model_bytes(hashlib.sha256(raw).hexdigest(), raw, shown)
+        raw = read_capped(path, shown)  # a regular file of at most 1 MiB, or a ModelError
+        return self.model_bytes(hashlib.sha256(raw).hexdigest(), raw, shown, logic=logic)
 
     def model_bytes(self, key: str, raw: bytes, file: str, *, logic: bool = True) -> ModelFile:
         """`advisor.source.load_model_bytes`, cached: ``key`` is a hash of ``raw`` (``raw`` is

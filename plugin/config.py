@@ -58,6 +58,12 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     """Guidance whose ``reviewed`` date is older than this many days raises a build warning
     (so ``mkdocs build --strict`` fails)."""
 
+    max_paths = Bounded(1, 100_000, default=1000, unit="answer paths")
+    """The most answer paths a model may have; a model with more stops the build with a message
+    (the paths are counted only up to this). Every path is a row of the generated pages: a
+    model with tens of thousands of them once took minutes to build and wrote pages of tens of
+    megabytes. At the default the build takes seconds (bench/build.py measures the series)."""
+
     gzip = c.Type(bool, default=True)
     """Write ``.gz`` copies of the large runtime files beside them, for static hosts that serve
     pre-compressed files (nginx ``gzip_static``): 13.4 MB become 6.3 MB on the wire. They are

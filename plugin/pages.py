@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.tree import decision_tree
 
-from . import changes, diagram, render
+from . import changes, diagram, render, size
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def render_pages(
         # page title through `striptags` (which unescapes): so the escaped title goes here.
         hide = "hide:\n  - toc\n" if page.wide else ""
         front = f"---\ntitle: {json.dumps(str(escape(page.title)))}\n{hide}---\n\n"
-        content = front + render.page(page.template, page_context)
+        content = size.fit(front + render.page(page.template, page_context), model,
+                           page_context)
         rendered.append(replace(page, content=content))
     return rendered
 

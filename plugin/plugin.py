@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import ModelFile
 
-from . import changes, freshness, pages, prepared, render
+from . import changes, freshness, pages, prepared, render, size
 from .cache import Cache
 from .config import AdvisorConfig
 from .marker import MARKER
@@ -217,13 +218,22 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
 
     def _load_model(self, docs_dir: Path, src_uri: str) -> LoadedModel:
         path = docs_dir / src_uri
-        if not path.is_file():
+        if not os.path.lexists(path):  # a link loop or a folder is there: reading names it
             raise PluginError(
                 f"advisor: the model '{src_uri}' listed under plugins.advisor.models was not "
                 f"found in '{docs_dir}'. Fix: correct the path (it is relative to docs_dir)."
             )
         try:
+            # The structure first, then the answer paths counted up to max_paths, and only
+            # then the check that walks every path (plugin/size.py).
+            shallow = self._cache.model_file(path, logic=False)
+            size.check_path_count(shallow.model, path, self.config.max_paths)
             source = self._cache.model_file(path)
+        except OSError as error:
+            raise PluginError(
+                f"advisor: the model '{path}' cannot be read: {error.strerror or error}. Fix: "
+                "check the file and its permissions."
+            ) from None
         except advisor.ModelError as error:
             errors = [p for p in error.problems if p.severity == "error"]
             for problem in error.problems:

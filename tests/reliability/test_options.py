@@ -21,6 +21,9 @@ REFUSED = [
     ("max_age_days", 0, "0 is out of range: it must be from 1 to 36,500 days"),
     ("max_age_days", -1, "-1 is out of range"),
     ("max_age_days", False, "found false"),
+    ("max_paths", 0, "0 is out of range: it must be from 1 to 100,000 answer paths"),
+    ("max_paths", 100_001, "100,001 is out of range"),
+    ("max_paths", True, "found true"),
 ]
 
 
@@ -37,6 +40,7 @@ def test_out_of_range_values_are_refused_naming_the_option(
 
 @pytest.mark.parametrize(("option", "value"), [
     ("boot_timeout", 1), ("boot_timeout", 3600), ("max_age_days", 1), ("max_age_days", 36_500),
+    ("max_paths", 1), ("max_paths", 100_000),
 ])
 def test_the_ends_of_each_range_are_accepted(option: str, value: int) -> None:
     plugin = AdvisorPlugin()
