@@ -18,8 +18,7 @@ from typing import Any
 from markdown import Extension, Markdown  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 
-from . import prepared
-from .marker import MARKER
+from . import marker, prepared
 
 #: The mkdocs logger: ``mkdocs build --strict`` (and ProperDocs, which adopts it) counts it.
 log = logging.getLogger("mkdocs.plugins.advisor")
@@ -65,7 +64,7 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        markers = list(MARKER.finditer(text))
+        markers = list(marker.markers(text))
         if not markers:
             return lines
         context = _zensical_page(self.md)
@@ -110,7 +109,7 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
         # One block-level element per quiz (with the stylesheet and script tags that Zensical
         # does not add), stashed so Markdown leaves it alone and does not wrap it in <p>.
         blocks = iter(f'<div class="advisor-embed">\n{q["html"]}\n</div>' for q in quizzes)
-        return MARKER.sub(lambda _: "\n" + self.md.htmlStash.store(next(blocks)) + "\n", text)
+        return marker.replace(text, lambda _: "\n" + self.md.htmlStash.store(next(blocks)) + "\n")
 
 
 class AdvisorExtension(Extension):  # type: ignore[misc]

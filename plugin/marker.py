@@ -13,6 +13,7 @@ Two forms, each alone on its line:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 #: One marker per line; ``model`` is the model id (possibly empty, which the plugin reports).
 MARKER = re.compile(
@@ -25,3 +26,45 @@ MARKER = re.compile(
 
 #: What an author should write, for messages.
 EXAMPLE = '[Every answer and its recommendation](<model id>/paths.md "advisor: <model id>")'
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def _fenced(text: str) -> list[tuple[int, int]]:
+    """The spans of top-level fenced code blocks, where a marker is an example, not a quiz."""
+    spans = []
+    opened: tuple[int, str] | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        fence = _FENCE.match(line)
+        if fence and opened is None:
+            opened = (offset, fence.group(1))
+        elif fence and opened is not None and line.strip().startswith(opened[1]) and (
+            line.strip() == line.strip()[0] * len(line.strip())
+        ):
+            spans.append((opened[0], offset + len(line)))
+            opened = None
+        offset += len(line)
+    if opened is not None:
+        spans.append((opened[0], offset))
+    return spans
+
+
+def markers(text: str) -> Iterator[re.Match[str]]:
+    """Every quiz marker in ``text`` outside fenced code blocks."""
+    spans = _fenced(text)
+    for match in MARKER.finditer(text):
+        if not any(start <= match.start() < end for start, end in spans):
+            yield match
+
+
+def replace(text: str, quiz: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with each marker (outside fenced code) replaced by ``quiz(match)``."""
+    out = []
+    last = 0
+    for match in markers(text):
+        out.append(text[last : match.start()])
+        out.append(quiz(match))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)

@@ -25,10 +25,9 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import ModelFile
 
-from . import changes, freshness, pages, prepared, render, size
+from . import changes, freshness, marker, pages, prepared, render, size
 from .cache import Cache
 from .config import AdvisorConfig
-from .marker import MARKER
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .version import GuideVersion, guide_version
 
@@ -178,7 +177,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 )
             return render.widget(self._widget_context(model_id, page))
 
-        return MARKER.sub(widget, markdown)
+        return marker.replace(markdown, widget)
 
     @event_priority(-100)  # last: after every other plugin has written the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -212,7 +211,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
             if file.generated_by is not None:
                 continue
-            for match in MARKER.finditer(file.content_string):
+            for match in marker.markers(file.content_string):
                 found.setdefault(match.group("model"), file.src_uri)
         return found
 

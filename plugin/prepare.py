@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import prepared
-from .marker import MARKER
+from .marker import markers as find_markers
 from .plugin import AdvisorPlugin
 
 GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
@@ -205,7 +205,7 @@ def _render_quizzes(
     for file in files.documentation_pages():
         if file.src_uri not in authored:
             continue
-        markers = list(MARKER.finditer(file.content_string))
+        markers = list(find_markers(file.content_string))
         if not markers:
             continue
         page = Page(None, file, config)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plugin.marker import MARKER
+from plugin.marker import MARKER, markers, replace
 from tests.engines.tools import run
 from tests.sitetools import ROOT
 
@@ -60,6 +60,10 @@ def test_both_marker_forms_name_their_model() -> None:
         '[title elsewhere](four/paths.md "four")',
     ])
     assert [m.group("model") for m in MARKER.finditer(text)] == ["one", "two"]
+    # In a fenced code block a marker is an example for the reader, not a quiz.
+    example = f"```markdown\n{text}\n````\n\n<!-- advisor: five -->\n\n~~~\n<!-- advisor: six -->\n"
+    assert [m.group("model") for m in markers(example)] == ["five"]
+    assert replace(example, lambda m: "QUIZ").count("QUIZ") == 1
 
 
 @pytest.mark.parametrize("program", ["mkdocs", "properdocs"])

@@ -17,9 +17,11 @@ from playwright.sync_api import Browser, BrowserContext, Request, Route
 BIN = Path(sys.executable).parent
 
 
-def run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """A command of this environment's bin folder (as a user's shell would find it)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {}),
            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
