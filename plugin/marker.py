@@ -27,26 +27,29 @@ MARKER = re.compile(
 #: What an author should write, for messages.
 EXAMPLE = '[Every answer and its recommendation](<model id>/paths.md "advisor: <model id>")'
 
-_FENCE = re.compile(r"^(`{3,}|~{3,})")
+#: The opening or closing line of a fenced code block (``` or ~~~, three or more), also in a
+#: list item or a block quote.
+_FENCE = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})(?P<rest>[^\n]*)$")
 
 
 def _fenced(text: str) -> list[tuple[int, int]]:
-    """The spans of top-level fenced code blocks, where a marker is an example, not a quiz."""
+    """The spans of the fenced code blocks, where a marker is an example, not a quiz (an
+    unclosed fence runs to the end, as Markdown reads it)."""
     spans = []
-    opened: tuple[int, str] | None = None
-    offset = 0
+    opened: str | None = None
+    start = offset = 0
     for line in text.splitlines(keepends=True):
-        fence = _FENCE.match(line)
-        if fence and opened is None:
-            opened = (offset, fence.group(1))
-        elif fence and opened is not None and line.strip().startswith(opened[1]) and (
-            line.strip() == line.strip()[0] * len(line.strip())
-        ):
-            spans.append((opened[0], offset + len(line)))
+        fence = _FENCE.match(line.rstrip("\r\n"))
+        if opened is None:
+            if fence and not (fence["fence"][0] == "`" and "`" in fence["rest"]):
+                opened, start = fence["fence"], offset
+        elif (fence and fence["fence"][0] == opened[0] and len(fence["fence"]) >= len(opened)
+              and not fence["rest"].strip()):
+            spans.append((start, offset + len(line)))
             opened = None
         offset += len(line)
     if opened is not None:
-        spans.append((opened[0], offset))
+        spans.append((start, offset))
     return spans
 
 
