@@ -33,7 +33,10 @@ def env() -> dict[str, str]:
 def config_data() -> dict[str, Any]:
     """mkdocs.yml as plain data, read with mkdocs' own loader (so `!ENV` gets its value)."""
     with CONFIG.open("rb") as handle:
-        return yaml_load(handle, get_yaml_loader())
+        data: dict[str, Any] = yaml_load(handle, get_yaml_loader())
+    # Paths that MkDocs resolves against the config's folder, for a copy written elsewhere.
+    data["watch"] = [str((CONFIG.parent / path).resolve()) for path in data.get("watch", [])]
+    return data
 
 
 def no_pages_config(folder: Path) -> Path:
@@ -55,7 +58,7 @@ def no_pages_config(folder: Path) -> Path:
 
 def plugin_free_config(folder: Path) -> Path:
     """The guide's mkdocs.yml with the advisor plugin removed: the same docs, theme, extensions
-    and nav. The quiz markers stay in the pages as HTML comments, and the links to the pages the
+    and nav. The quiz markers stay in the pages as plain links, and the links to the pages the
     plugin generates are left dangling, so `strict` is off for this build only."""
     data = config_data()
     data["docs_dir"] = str((CONFIG.parent / data.get("docs_dir", "docs")).resolve())
