@@ -36,7 +36,7 @@ SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Texts shown on one line (headings, navigation, labels): no line breaks, no control characters.
-ONE_LINE = frozenset({"name", "label", "title", "section", "author", "url"})
+ONE_LINE = frozenset({"name", "label", "title", "short_title", "section", "author", "url"})
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
@@ -221,6 +221,9 @@ class Model:
     sources: tuple[Source, ...] = ()
     criteria: tuple[Criterion, ...] = ()
     schema: int = SCHEMA_VERSION
+    #: A few words that tell this guide from others on the same site (navigation, page titles);
+    #: the title when the model gives none.
+    short_title: str = ""
     # Lookups and the engine's memo tables; not part of the value.
     _index: dict[str, dict[str, Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -228,6 +231,8 @@ class Model:
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.short_title:
+            object.__setattr__(self, "short_title", self.title)
         self._index["question"] = {q.id: q for q in self.questions}
         self._index["option"] = {o.id: o for o in self.options}
         self._index["rule"] = {r.id: r for r in self.rules}
@@ -673,7 +678,8 @@ class _Reader:
              "id": "the model's id, of a-z, 0-9 and '-'", "title": "the title of the guide",
              "questions": "the list of questions", "options": "the list of options",
              "rules": "the ordered list of rules"},
-            {"intro": "one paragraph", "sources": "{id: {title: ...}}",
+            {"short_title": "a few words for the navigation and page titles",
+             "intro": "one paragraph", "sources": "{id: {title: ...}}",
              "criteria": "[{id: ..., label: ...}]"},
             "the model")
         if m is None:
@@ -688,6 +694,7 @@ class _Reader:
         ident = self.ident(m, "", "model")
         title = self.text(m, "title", "", "the title of the guide")
         intro = self.text(m, "intro", "", "one paragraph shown above the quiz")
+        short_title = self.text(m, "short_title", "", "Choosing an orchestrator")
 
         raw_sources = m.get("sources", {})
         sources: list[Source | None] = []
@@ -718,10 +725,11 @@ class _Reader:
             self.unique(((p.id if p else None, f"{key}[{i}].id")
                          for i, p in enumerate(parts[key])), key[:-1])
 
-        if self.problems or ident is None or title is None or intro is None:
+        if (self.problems or ident is None or title is None or intro is None
+                or short_title is None):
             return None
         return Model(
-            id=ident, title=title, intro=intro,
+            id=ident, title=title, intro=intro, short_title=short_title,
             sources=tuple(s for s in sources if s), criteria=tuple(c for c in criteria if c),
             questions=tuple(parts["questions"]), options=tuple(parts["options"]),
             rules=tuple(parts["rules"]), schema=SCHEMA_VERSION,

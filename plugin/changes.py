@@ -48,6 +48,7 @@ class Entry:
     diff: ModelDiff | None = None
     model: advisor.Model | None = None  # the version after the change, when readable
     note: str = ""
+    before: advisor.Model | None = None  # the version before a ``changed`` entry
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,27 @@ def page_uri(model: advisor.Model) -> str:
 
 
 def reviews(model: advisor.Model, max_age_days: int) -> dict[str, Any]:
-    """When the options and rules were last reviewed, grouped by date, oldest first (items
-    without a date first of all), for the page's table."""
-    groups: dict[str, dict[str, list[str]]] = {}
+    """When the options and the reasons for recommending them (the rules) were last reviewed,
+    grouped by date, oldest first (items without a date first of all), for the page's table.
+    Reasons are counted by the option(s) they recommend: a reader knows options, not rule ids."""
+    names = {o.id: o.name for o in model.options}
+    groups: dict[str, dict[str, Any]] = {}
     for option in model.options:
-        group = groups.setdefault(option.reviewed or "", {"options": [], "rules": []})
+        group = groups.setdefault(option.reviewed or "", {"options": [], "reasons": {}})
         group["options"].append(option.name)
     for rule in model.rules:
-        group = groups.setdefault(rule.reviewed or "", {"options": [], "rules": []})
-        group["rules"].append(rule.id)
-    rows = [{"reviewed": date or None, **items} for date, items in sorted(groups.items())]
+        group = groups.setdefault(rule.reviewed or "", {"options": [], "reasons": {}})
+        target = " and ".join(names[o] for o in rule.recommend)
+        group["reasons"][target] = group["reasons"].get(target, 0) + 1
+    rows = [
+        {
+            "reviewed": date or None,
+            "options": items["options"],
+            "reasons": [f"{count} for {target}"
+                        for target, count in items["reasons"].items()],
+        }
+        for date, items in sorted(groups.items())
+    ]
     return {"rows": rows, "max_age_days": max_age_days}
 
 
@@ -164,24 +176,36 @@ def history(
 
 
 def page_context(
-    model: advisor.Model, src_uri: str, found: History, version: str, limit: int = MAX_COMMITS
+    model: advisor.Model,
+    src_uri: str,
+    found: History,
+    version: str,
+    limit: int = MAX_COMMITS,
+    *,
+    repo_url: str | None = None,
 ) -> dict[str, Any]:
-    """What ``templates/changes.md`` reads: every verdict already in words."""
+    """What ``templates/changes.md`` reads: every change already in a reader's words (titles of
+    questions and options, the reasons rules give; never an id). ``repo_url`` (the site's
+    repository) links each version to its commit there."""
     entries = []
     for entry in found.entries:
-        data: dict[str, Any] = {"entry": entry, "structure": [], "paths": []}
+        data: dict[str, Any] = {
+            "entry": entry,
+            "heading": _heading(entry),
+            "date_text": _date_text(entry.date),
+            "commit_url": _commit_url(repo_url, entry.commit),
+            "news": [],
+            "paths": [],
+        }
         if entry.diff is not None:
-            texts = _texts(entry.diff, model, entry.model)
-            data["structure"] = [
-                (heading, [_item_text(heading, i.id, i.text) for i in items])
-                for heading, items in entry.diff.structure
-                if items
-            ]
+            texts = _texts(entry.diff, model, entry.model, entry.before)
+            data["news"] = _news(entry.diff, texts, entry.before, entry.model)
             data["paths"] = [
                 {
                     "answers": [(a.question_text, a.choice_label) for a in change.answers],
                     "before": _verdict_text(change.before, "before", texts),
                     "after": _verdict_text(change.after, "after", texts),
+                    "why": _why(change, entry.model),
                 }
                 for change in entry.diff.changes
             ]
@@ -301,7 +325,7 @@ def _entry(
         found = diff_models(before, after)
     else:
         found = cache.diff(old, key, lambda: diff_models(before, after))
-    return Entry(short, date, subject, "changed", found, after)
+    return Entry(short, date, subject, "changed", found, after, before=before)
 
 
 # --------------------------------------------------------------------------- words
@@ -324,10 +348,114 @@ def _texts(found: ModelDiff, *models: advisor.Model | None) -> dict[str, str]:
     return texts
 
 
-def _item_text(heading: str, ident: str, text: str) -> str:
-    if heading.startswith("Rules"):
-        return ident
-    return f"{text} ({ident})" if text else ident
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _date_text(date: str | None) -> str:
+    """``2026-03-02`` as a reader writes it: ``2 March 2026``."""
+    try:
+        year, month, day = (int(part) for part in (date or "").split("-"))
+        return f"{day} {_MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return date or ""
+
+
+def _commit_url(repo_url: str | None, commit: str | None) -> str | None:
+    """The commit's page in the repository (GitHub, GitLab and Gitea spell it so)."""
+    if not repo_url or not commit:
+        return None
+    return f"{repo_url.rstrip('/')}/commit/{commit}"
+
+
+def _heading(entry: Entry) -> str:
+    """What the change did to the advice, in a few words."""
+    when = "Not committed yet" if entry.commit is None else _date_text(entry.date)
+    if entry.kind == "added":
+        what = "the first version of this guide"
+    elif entry.kind == "earliest":
+        what = "the earliest version this copy knows"
+    elif entry.kind == "removed":
+        what = "the guide was removed"
+    elif entry.kind == "unreadable" or entry.diff is None:
+        what = "not compared"
+    elif entry.diff.changes:
+        n = len(entry.diff.changes)
+        what = f"advice changed for {n} {'way' if n == 1 else 'ways'} through the quiz"
+    elif entry.diff.empty:
+        what = "wording only, no advice changed"
+    else:
+        what = "questions or options changed, no advice moved"
+    return f"{when}: {what}"
+
+
+def _quoted(texts: list[str]) -> str:
+    return ", ".join(f"“{t}”" for t in texts)
+
+
+def _news(found: ModelDiff, texts: dict[str, str], before: advisor.Model | None,
+          after: advisor.Model | None) -> list[str]:
+    """The questions, answers, options and reasons added or removed, one sentence each."""
+    news = []
+
+    def plural(items: tuple[Any, ...], one: str, many: str) -> str:
+        return one if len(items) == 1 else many
+
+    if found.questions_added:
+        news.append(plural(found.questions_added, "New question: ", "New questions: ")
+                    + _quoted([i.text for i in found.questions_added]))
+    if found.questions_removed:
+        news.append("No longer asked: "
+                    + _quoted([i.text for i in found.questions_removed]))
+    for heading, items in (("New answer", found.choices_added),
+                           ("Answer removed", found.choices_removed)):
+        for item in items:
+            question = texts.get(item.id.split(".", 1)[0], "")
+            news.append(f"{heading} “{item.text}” to “{question}”")
+    if found.options_added:
+        news.append(plural(found.options_added, "New option: ", "New options: ")
+                    + ", ".join(i.text for i in found.options_added))
+    if found.options_removed:
+        news.append(plural(found.options_removed, "Option removed: ", "Options removed: ")
+                    + ", ".join(i.text for i in found.options_removed))
+    for heading, items, version in (("New reason to recommend", found.rules_added, after),
+                                    ("Reason removed for", found.rules_removed, before)):
+        for item in items:
+            rule = _rule(version, item.id)
+            if rule is None:
+                news.append(f"{heading} an option")
+                continue
+            names = " and ".join(_option_name(version, o) for o in rule.recommend)
+            news.append(f"{heading} {names}: “{rule.because}”")
+    return news
+
+
+def _rule(model: advisor.Model | None, rule_id: str) -> advisor.Rule | None:
+    try:
+        return None if model is None else model.rule(rule_id)
+    except KeyError:
+        return None
+
+
+def _option_name(model: advisor.Model | None, option_id: str) -> str:
+    try:
+        return option_id if model is None else model.option(option_id).name
+    except KeyError:
+        return option_id
+
+
+def _why(change: Any, after: advisor.Model | None) -> str:
+    """The reason the new version gives for its recommendation on these answers."""
+    if after is None or change.after.kind != "decided":
+        return ""
+    answers = {a.question: a.choice for a in change.answers
+               if a.question in {q.id for q in after.questions}
+               and a.choice in {c.id for c in after.question(a.question).choices}}
+    try:
+        result = advisor.recommend(after, answers)
+    except advisor.AdvisorError:
+        return ""
+    return result.rule.because if result.rule is not None else ""
 
 
 def _verdict_text(v: Verdict, side: str, texts: dict[str, str]) -> str:

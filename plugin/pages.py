@@ -102,10 +102,17 @@ def render_pages(
             "quiz_link": link(quiz_uri) if quiz_uri else None,
             "option": options.get(page.option or ""),
         }
+        # The browser tab and search tell the guides apart by the model's short title: an
+        # overview page's heading carries it, an option page (named by its option) its tab.
+        if page.option is None:
+            heading = tab = f"{page.title}: {model.short_title}"
+        else:
+            heading, tab = page.title, f"{page.title} · {model.short_title}"
+        page_context["page_title"] = heading
         # Material prints a front-matter title into <title> as it is, where it would run the
         # page title through `striptags` (which unescapes): so the escaped title goes here.
         hide = "hide:\n  - toc\n" if page.wide else ""
-        front = f"---\ntitle: {json.dumps(str(escape(page.title)))}\n{hide}---\n\n"
+        front = f"---\ntitle: {json.dumps(str(escape(tab)))}\n{hide}---\n\n"
         content = size.fit(front + render.page(page.template, page_context), model,
                            page_context)
         rendered.append(replace(page, content=content))
@@ -143,4 +150,4 @@ def add_to_nav(nav: list[Any], model: advisor.Model, generated: list[GeneratedPa
     # these come from the model, whose text is always shown as text.
     options = [{escape(p.title): p.src_uri} for p in generated if p.option is not None]
     others = [{escape(p.title): p.src_uri} for p in generated if p.option is None]
-    nav.append({escape(model.title): [*others, {"Options": options}]})
+    nav.append({escape(model.short_title): [*others, {"Options": options}]})

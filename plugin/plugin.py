@@ -74,6 +74,10 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Fail fast, before any page: load and check every model and verify the runtime; then
         register what the build adds (assets, the planned pages and their nav section)."""
+        if not config.repo_url and config.edit_uri:
+            # An edit link needs a repository: without repo_url MkDocs would warn about every
+            # page ("not a valid URL"), and fail --strict; the site shows no edit links instead.
+            config.edit_uri = None
         self.models = {}
         docs_dir = Path(config.docs_dir)
         for src_uri in self.config.models:
@@ -263,6 +267,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             f"{Path(config.docs_dir).name}/{loaded.src_uri}",
             found,
             self.version.label,
+            repo_url=config.repo_url,
         )
         context["reviews"] = changes.reviews(loaded.model, self.config.max_age_days)
         return context

@@ -1,11 +1,19 @@
-"""What a reader meets first on the pages issue 14 reshaped, read from the built HTML: the
-performance page opens with its targets and folds the rest."""
+"""What a reader meets on the pages issue 14 reshaped, read from the built HTML: the performance
+page opens with its targets and folds the rest; titles tell the guides apart; repository and
+edit links only when the site has a repository."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
+
+import advisor
+from advisor.source import read_model_file
+from tests.sitetools import ROOT, build_site
 
 
 class _Article(HTMLParser):
@@ -76,3 +84,52 @@ def test_performance_page_opens_with_its_targets_numbered_from_1(built_site: Pat
     assert len(visible) < 500, len(visible)
     assert len(hidden) > 2000
     assert page.details >= len(rows)
+
+
+def test_a_repository_address_gives_repository_and_edit_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GUIDE_REPO_URL", "https://git.example.org/team/guide")
+    site = tmp_path / "site"
+    done = build_site(site)
+    assert done.returncode == 0, done.stderr
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://git.example.org/team/guide"' in home  # the header's repository link
+    assert 'href="https://git.example.org/team/guide/edit/main/docs/index.md"' in home
+    for model_id in ("orchestration", "adoption"):
+        for page in ["compare", "decision-tree", "paths", "changes"]:
+            html = (site / model_id / page / "index.html").read_text(encoding="utf-8")
+            edit = f"https://git.example.org/team/guide/edit/main/docs/models/{model_id}.yml"
+            assert f'href="{edit}"' in html, (model_id, page)
+        # What changed links each version to its commit there
+        changes = (site / model_id / "changes" / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'href="https://git\.example\.org/team/guide/commit/[0-9a-f]{7,}"',
+                         changes)
+
+
+@pytest.mark.parametrize("model_id", ["orchestration", "adoption"])
+def test_generated_pages_carry_the_short_title(built_site: Path, model_id: str) -> None:
+    """The two guides' pages have different titles in the browser tab and in search, and the
+    navigation names each guide's section by its short title."""
+    data, _ = read_model_file(ROOT / "docs" / "models" / f"{model_id}.yml")
+    short = data["short_title"]
+    for page, title in [("compare", "Comparison matrix"), ("decision-tree", "Decision diagram"),
+                        ("paths", "Every answer path"), ("changes", "What changed")]:
+        html = (built_site / model_id / page / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title}: {short} - " in html
+        assert re.search(rf"<h1[^>]*>{re.escape(title)}: {re.escape(short)}<", html)
+    option = data["options"][0]
+    html = (built_site / model_id / "options" / option["id"] / "index.html").read_text()
+    assert f"<title>{option['name']} · {short} - " in html
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    titles = {doc["title"] for doc in index["docs"] if doc["location"].startswith(model_id)}
+    assert f"Comparison matrix: {short}" in titles
+    nav = (built_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<span class="md-ellipsis">\s*{re.escape(short)}\s*</span>', nav)
+    assert data["title"] not in nav.split('class="md-nav md-nav--primary"')[1]
+
+
+def test_short_title_defaults_to_the_title() -> None:
+    data, _ = read_model_file(ROOT / "docs" / "models" / "adoption.yml")
+    del data["short_title"]
+    assert advisor.load_model(data).short_title == data["title"]

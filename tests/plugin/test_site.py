@@ -131,23 +131,22 @@ def test_paths_page_lists_every_answer_path(built_site: Path, model_data: dict) 
     assert len(rows) == len(advisor.enumerate_paths(advisor.load_model(model_data)))
 
 
-def test_generated_pages_edit_the_model_they_come_from(built_site: Path, model_data: dict) -> None:
+def test_without_a_repository_no_page_links_to_one(built_site: Path, model_data: dict) -> None:
+    """No GUIDE_REPO_URL when the test site is built: no repository link, no edit icons (the
+    build with one is in tests/plugin/test_reader_pages.py)."""
     generated = [
         *(built_site / model_data["id"]).glob("*/index.html"),
         *(built_site / model_data["id"]).glob("options/*/index.html"),
     ]
     # matrix, diagram, paths, What changed (plugin/changes.py), one page per option
     assert len(generated) == 4 + len(model_data["options"])
-    for page in generated:
-        edits = [
-            attrs.get("href")
-            for tag, attrs in parse(page).tags
-            if tag == "a" and "md-content__button" in (attrs.get("class") or "")
-        ]
-        assert edits, f"no edit link on {page}"
-        assert all(str(href).endswith(f"/docs/models/{model_data['id']}.yml") for href in edits), (
-            edits
-        )
+    for page in [built_site / "index.html", *generated]:
+        classes = " ".join(attrs.get("class") or "" for tag, attrs in parse(page).tags)
+        assert "md-content__button" not in classes, page
+        assert "md-source" not in classes, page
+        links = [v for _, attrs in parse(page).tags for k, v in attrs.items()
+                 if k in ("href", "src") and v]
+        assert not [v for v in links if "example.invalid" in v], page
 
 
 def test_generated_pages_are_in_search_and_navigation(built_site: Path, model_data: dict) -> None:

@@ -16,6 +16,7 @@ CURRENT = load_model(yaml.safe_load(MODEL_V2))
 def page(found: changes.History, limit: int) -> str:
     context = changes.page_context(CURRENT, "docs/models/tiny.yml", found, "abc1234", limit)
     context["reviews"] = changes.reviews(CURRENT, 365)
+    context["page_title"] = "What changed: Tiny"
     return render.page("changes.md", context)
 
 
@@ -27,7 +28,7 @@ def test_the_page_says_when_it_shows_only_the_latest_commits(
     assert (found.total, [e.commit for e in found.entries]) == (2, [commits["second"]])
     assert found.entries[0].kind == "changed"
     text = page(found, limit=1)
-    assert ("Showing the latest 1 of 2 commits that changed the model. <code>git log -- "
+    assert ("Showing the latest 1 of 2 versions of the model. <code>git log -- "
             "docs/models/tiny.yml</code> lists them all") in text
 
 
@@ -51,10 +52,11 @@ def test_a_model_never_committed(tmp_path: Path) -> None:
     assert found.note.startswith("The model has not been committed yet")
 
 
-def test_history_headings_escape_commit_messages(
+def test_commit_messages_are_shown_as_text_and_headings_say_what_moved(
     guide_repo: tuple[Path, dict[str, str]], tmp_path: Path,
 ) -> None:
-    """A commit message is text: Markdown and HTML in it are shown, not interpreted."""
+    """A commit message is text: Markdown and HTML in it are shown, not interpreted; the
+    headings are the date and what the change did to the advice, not the message."""
     repo, _ = guide_repo
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
@@ -63,9 +65,12 @@ def test_history_headings_escape_commit_messages(
     git(clone, "commit", "-q", "-am", "<script>alert(1)</script> *not emphasis*")
     found = changes.history(model, CURRENT)
     text = page(found, limit=50)
-    assert "### 20" in text
-    heading = next(line for line in text.splitlines() if "alert" in line)
-    assert "<script>" not in heading
-    assert "&lt;script&gt;" in heading
-    assert "\\*not emphasis\\*" in heading
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0].endswith(": wording only, no advice changed")
+    assert headings[1] == "## 2 March 2026: advice changed for 3 ways through the quiz"
+    assert not any("alert" in h for h in headings)
+    note = next(line for line in text.splitlines() if "alert" in line)
+    assert note.startswith('<p class="advisor-changes__commit">')  # raw HTML: no Markdown
+    assert "<script>" not in note
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt; *not emphasis*”" in note
 

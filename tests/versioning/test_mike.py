@@ -63,7 +63,7 @@ def test_each_version_has_its_own_history(mike_repo: tuple[Path, dict[str, str]]
     repo, commits = mike_repo
     old = article_text(show(repo, "1.0/tiny/changes/index.html"))
     new = article_text(show(repo, "2.0/tiny/changes/index.html"))
-    assert f"Commit {commits['second']} of 2026-03-02." not in old
-    assert f"Commit {commits['first']} of 2026-01-15." in old
-    assert f"Commit {commits['second']} of 2026-03-02." in new
+    assert f"Version {commits['second']} of 2 March 2026." not in old
+    assert f"Version {commits['first']} of 15 January 2026." in old
+    assert f"Version {commits['second']} of 2 March 2026." in new
     assert "2026-01-10 | AWS Lambda, AWS Batch, Amazon SageMaker" in old
