@@ -59,6 +59,15 @@ def _zensical_page(md: Markdown) -> Any | None:
     return None if context is None else context
 
 
+def _mkdocs_page(md: Markdown) -> str:
+    """The page MkDocs (or ProperDocs) is rendering, from the link processor it adds to each
+    page's Markdown; "a page" if that internal detail ever changes."""
+    try:
+        return f"docs/{md.treeprocessors['relpath'].file.src_uri}"
+    except (KeyError, AttributeError):
+        return "a page"
+
+
 class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
     """Replaces quiz markers before Markdown's raw-HTML pass, so the quiz stays one block."""
 
@@ -69,13 +78,14 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
             return lines
         context = _zensical_page(self.md)
         if context is None:
+            page = _mkdocs_page(self.md)
             for match in markers:
                 line = text.count("\n", 0, match.start()) + 1
                 log.warning(
-                    "advisor: line %d holds the quiz marker for '%s', but no advisor ran, so "
+                    "advisor: %s:%d holds the quiz marker for '%s', but no advisor ran, so "
                     "readers get a plain link instead of the quiz (and the generated pages are "
                     "missing). Fix: %s.",
-                    line, match.group("model"), prepared.PLUGIN_FIX,
+                    page, line, match.group("model"), prepared.PLUGIN_FIX,
                 )
             return lines
         return self._zensical(text, markers, context).split("\n")

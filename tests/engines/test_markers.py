@@ -73,7 +73,8 @@ def test_without_the_plugin_the_marker_stays_visible_and_strict_fails(
     work = site(tmp_path, plugin=False)
     done = run([program, "build", "--strict"], cwd=work)
     assert done.returncode == 1
-    assert "advisor: line 5 holds the quiz marker for 'tiny', but no advisor ran" in done.stderr
+    marker = "advisor: docs/index.md:5 holds the quiz marker for 'tiny', but no advisor ran"
+    assert marker in done.stderr
     assert "add `- advisor` (with its `models`) under `plugins:` in mkdocs.yml" in done.stderr
     assert "run `advisor-prepare`" in done.stderr
     done = run([program, "build"], cwd=work)
