@@ -28,6 +28,7 @@ from bench import browser, build, engine
 from bench.floor import write_floor
 from bench.report import Row, fmt, markdown, stats, table
 from bench.server import serve
+from devtools import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -40,12 +41,7 @@ READ_MS = 1000
 
 def build_guide(site: Path, base: str) -> None:
     """`mkdocs build --strict` of the guide, with `site_url` set to where it is served."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-         "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
-        cwd=ROOT, env={**build.env(), "GUIDE_SITE_URL": base},
-        capture_output=True, text=True, timeout=300, check=False,
-    )
+    result = build_site(site, site_url=base)
     if result.returncode != 0:
         raise SystemExit(f"bench: mkdocs build failed:\n{result.stderr}")
 

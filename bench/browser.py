@@ -25,7 +25,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from bench.server import FLOOR_PREFIX, Sent, ServerState
-from tests.sitetools import launch_args
+from devtools.browser import launch_args
 
 PROBE = (Path(__file__).with_name("probe.js")).read_text(encoding="utf-8")
 TIMEOUT_MS = 90_000

@@ -1,7 +1,7 @@
 """A static server for the benchmark: the built site, the floor page beside it, a log of every
 body byte sent, and optionally ``gzip_static`` and a bandwidth limit.
 
-It reuses the MIME types of the tests' server (``tests.sitetools``) and adds what a benchmark
+It is ``devtools.serve`` with a handler that adds what a benchmark
 needs: the exact bytes per request (the worker's requests included, which the browser's own
 accounting would have to be gathered per target), a fixed ``Cache-Control`` so that warm-cache
 figures do not depend on file ages, and a shared bandwidth limit to show what gzip saves on a
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import functools
 import http.server
 import os
 import threading
@@ -23,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.sitetools import _Handler
+from devtools.site import Handler
+from devtools.site import serve as serve_site
 
 #: Where the floor page is served; it is not part of the guide.
 FLOOR_PREFIX = "/__bench__/floor/"
@@ -81,7 +81,7 @@ class ServerState:
             return list(self.log[mark:])
 
 
-class BenchHandler(_Handler):
+class BenchHandler(Handler):
     state: ServerState  # set on the subclass made per server
 
     def translate_path(self, path: str) -> str:
@@ -179,17 +179,6 @@ def serve(
     and the state holding the log of responses."""
     throttle = Throttle(mbit_per_second * 1e6 / 8) if mbit_per_second else None
     state = ServerState(floor_dir, gzip_static, throttle)
-    handler = type("Handler", (BenchHandler,), {
-        "state": state, "extra_headers": {"Cache-Control": cache_control},
-    })
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", state
-    finally:
-        server.shutdown()
-        server.server_close()
+    handler = type("StatefulHandler", (BenchHandler,), {"state": state})
+    with serve_site(site_dir, {"Cache-Control": cache_control}, handler) as url:
+        yield url, state

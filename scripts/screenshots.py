@@ -15,9 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.e2e.helpers import answer_all, quiz, settle  # noqa: E402
-from tests.sitetools import build_site, launch_args, serve  # noqa: E402
+from devtools import build_site, launch, serve
+from devtools.quiz import answer_all, quiz, settle
 
 PAGES = {
     "home": "",
@@ -38,7 +37,7 @@ def main() -> None:
         if result.returncode:
             sys.exit(result.stderr)
     with serve(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(**launch_args())  # type: ignore[arg-type]
+        browser = launch(p)
         for scheme in ("light", "dark"):
             for width in (1280, 375):
                 context = browser.new_context(

@@ -7,12 +7,16 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-# Installed again only when pyproject.toml changed (no network needed otherwise).
+# Installed again only when pyproject.toml or devtools/pyproject.toml changed (no network
+# needed otherwise). devtools (build, serve, drive the guide: tests, bench, scripts) is its own
+# distribution, so the plugin's wheel does not carry it. setuptools' notice that an editable
+# install follows the working tree is left out: it is how this project is meant to run.
 stamp=.venv/.setup-pyproject.sha256
-if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum pyproject.toml)" ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum pyproject.toml devtools/pyproject.toml)" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-  sha256sum pyproject.toml > "$stamp"
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install --quiet \
+    --disable-pip-version-check -e ".[test]" -e ./devtools
+  sha256sum pyproject.toml devtools/pyproject.toml > "$stamp"
 fi
 
 # Exactly what package-lock.json pins (the Pyodide runtime), nothing else; skipped when

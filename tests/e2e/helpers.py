@@ -1,50 +1,8 @@
-"""Small steps a reader takes in the quiz, shared by the end-to-end tests."""
+"""Small steps a reader takes in the quiz, shared by the end-to-end tests (from
+`devtools.quiz`, which the benchmark and the screenshots script use too)."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page
+from devtools.quiz import SETTLED, UNANSWERED, answer_all, choose, quiz, recommendation, settle
 
-# Python has answered: the quiz is ready (or failed) and no request is in flight.
-SETTLED = """root => ['ready', 'error', 'unsupported'].includes(root.dataset.advisorState)
-    && root.getAttribute('aria-busy') !== 'true'"""
-UNANSWERED = "fieldset[data-question]:not(:has(input:checked))"
-
-
-def quiz(page: Page, index: int = 0) -> Locator:
-    return page.locator("[data-advisor]").nth(index)
-
-
-def settle(page: Page, root: Locator, timeout: float = 60_000) -> None:
-    page.wait_for_function(SETTLED, arg=root.element_handle(), timeout=timeout)
-
-
-def choose(page: Page, root: Locator, question: str, choice: str) -> None:
-    """Click one answer and wait for Python's reply."""
-    root.locator(f'fieldset[data-question="{question}"] input[value="{choice}"]').check()
-    settle(page, root)
-
-
-def answer_all(page: Page, root: Locator, pick: int = 0, limit: int = 20) -> list[tuple[str, str]]:
-    """Answer every question Python asks with its `pick`-th choice (or the last, if fewer);
-    return the answers given, in order."""
-    answered: list[tuple[str, str]] = []
-    for _ in range(limit):
-        if root.locator("[data-recommendation]").count():
-            return answered
-        fieldset = root.locator(UNANSWERED).first
-        radios = fieldset.locator("input[type=radio]")
-        radio = radios.nth(min(pick, radios.count() - 1))
-        answered.append(
-            (fieldset.get_attribute("data-question") or "", radio.get_attribute("value") or "")
-        )
-        radio.check()
-        settle(page, root)
-        assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
-    raise AssertionError(f"no recommendation after {limit} answers: {answered}")
-
-
-def recommendation(root: Locator) -> list[str]:
-    return [
-        r.get_attribute("data-recommendation") or ""
-        for r in root.locator("[data-recommendation]").all()
-    ]
+__all__ = ["SETTLED", "UNANSWERED", "answer_all", "choose", "quiz", "recommendation", "settle"]

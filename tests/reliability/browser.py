@@ -1,17 +1,18 @@
-"""Watching a page for what must never happen (dialogs, script errors, CSP violations) and the
-few quiz steps the reliability tests take."""
+"""Watching a page for what must never happen (dialogs, script errors, CSP violations), and
+crawling the site. The quiz steps come from `devtools.quiz`, as in the other tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Locator, Page, Worker
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page, Worker
 
-# Python has answered: the quiz is ready (or failed) and no request is in flight.
-SETTLED = """root => ['ready', 'error', 'unsupported'].includes(root.dataset.advisorState)
-    && root.getAttribute('aria-busy') !== 'true'"""
-UNANSWERED = "fieldset[data-question]:not(:has(input:checked))"
+from devtools.quiz import UNANSWERED, answer_all, quiz, recommendation, settle
+
+__all__ = ["INJECTED", "UNANSWERED", "Watch", "answer_all", "crawl", "quiz", "recommendation",
+           "settle"]
+
 # Markup a hostile text could leave behind, were it ever parsed as HTML (payloads carry
 # `data-xss`; the guide itself has none of these).
 INJECTED = "[data-xss], img[src='x'], svg[onload], iframe, object, embed, [onerror], [onload]"
@@ -57,27 +58,6 @@ class Watch:
         events: list[str] = page.evaluate("window.__violations || []")
         lines = [m for m in self.console if "content security policy" in m.lower()]
         return events + lines
-
-
-def quiz(page: Page) -> Locator:
-    return page.locator("[data-advisor]").first
-
-
-def settle(page: Page, root: Locator, timeout: float = 60_000) -> None:
-    page.wait_for_function(SETTLED, arg=root.element_handle(), timeout=timeout)
-
-
-def answer_all(page: Page, root: Locator, limit: int = 20) -> list[str]:
-    """Answer with the first choice until a recommendation; return the options recommended."""
-    for _ in range(limit):
-        found = [r.get_attribute("data-recommendation") or ""
-                 for r in root.locator("[data-recommendation]").all()]
-        if found:
-            return found
-        root.locator(UNANSWERED).first.locator("input[type=radio]").first.check()
-        settle(page, root)
-        assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
-    raise AssertionError(f"no recommendation after {limit} answers")
 
 
 def crawl(context: BrowserContext, base: str, paths: list[str],

@@ -3,7 +3,7 @@ broken or hostile model, a tampered runtime, a short boot time limit.
 
 The copy holds `docs/` and a `mkdocs.yml` derived from the real one; it points at the real
 `node_modules/pyodide` unless told otherwise. It is built with the same `mkdocs build --strict`
-as the real guide (`tests.sitetools.build_site`).
+as the real guide (`devtools.build_site`).
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ class Project:
             path.write_text(content, encoding="utf-8")
         return path
 
-    def build(self, site: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return build_site(site or self.root / "site", config=self.config)
+    def build(self, site: Path | None = None, timeout: float = 300,
+              ) -> subprocess.CompletedProcess[str]:
+        return build_site(site or self.root / "site", config=self.config, timeout=timeout)
 
 
 def project_plugins() -> list[Any]:

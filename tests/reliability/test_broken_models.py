@@ -13,10 +13,8 @@ seconds.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,7 +26,6 @@ import yaml
 from advisor.model import ModelError
 from advisor.source import MAX_BYTES, load_model_file
 from tests.reliability.project import Project, make_project
-from tests.sitetools import ROOT
 from tests.unit.helpers import synthetic
 from tests.unit.test_broken_models import read_expected
 
@@ -187,8 +184,8 @@ def same_id(project: Project) -> None:
 
 
 def marker_in_quiz(project: Project) -> None:
-    replace_in(project, "quiz.md", "<!-- advisor: orchestration -->",
-               "<!-- advisor: orchestration -->\n\n<!-- advisor: pricing -->")
+    marker = '"advisor: orchestration")'
+    replace_in(project, "quiz.md", marker, marker + "\n\n<!-- advisor: pricing -->")
 
 
 def option_of_other_model(project: Project) -> None:
@@ -273,14 +270,10 @@ Built = tuple[Project, subprocess.CompletedProcess[str]]
 def run_build(case: BuildCase, where: Path) -> Built:
     project = make_project(where, models=list(case.models))
     case.change(project)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
-               str(project.config), "-d", str(where / "site")]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     try:
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=case.timeout, check=False)
-    except subprocess.TimeoutExpired:
-        done = subprocess.CompletedProcess(command, -9, "", f"timed out after {case.timeout} s")
+        done = project.build(where / "site", timeout=case.timeout)
+    except subprocess.TimeoutExpired as err:
+        done = subprocess.CompletedProcess(err.cmd, -9, "", f"timed out after {case.timeout} s")
     return project, done
 
 

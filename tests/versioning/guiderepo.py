@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.sitetools import ROOT
+from tests.sitetools import ROOT, build_site
 
 RUNTIME = ROOT / "node_modules" / "pyodide"
 TODAY = "2026-03-02"  # ADVISOR_TODAY for builds that must not age with the calendar
@@ -240,14 +240,8 @@ def build(repo: Path, site: Path, *, today: str = TODAY, program: str = "mkdocs"
           strict: bool = True, env: dict[str, str] | None = None,
           ) -> subprocess.CompletedProcess[str]:
     """`<program> build` of the guide in `repo` into `site`, as an author runs it."""
-    env = {**git_env(), "NO_MKDOCS_2_WARNING": "1", "ADVISOR_TODAY": today, **(env or {})}
-    # Not -q: MkDocs 1.6 then drops warnings before --strict counts them.
-    command = [sys.executable, "-m", program, "build", "-f", str(repo / "mkdocs.yml"),
-               "-d", str(site)]
-    if strict:
-        command.insert(4, "--strict")
-    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return build_site(site, config=repo / "mkdocs.yml", program=program, strict=strict,
+                      cwd=repo, env={**git_env(), "ADVISOR_TODAY": today, **(env or {})})
 
 
 def advisor(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:

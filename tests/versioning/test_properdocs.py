@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.sitetools import ROOT
+from tests.sitetools import build_site
 from tests.versioning.guiderepo import build, git_env
 
 
@@ -21,11 +21,7 @@ def test_properdocs_finds_the_plugin_under_its_own_entry_point() -> None:
 
 
 def test_properdocs_builds_the_guide(tmp_path: Path) -> None:
-    env = {**git_env(), "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
-         "-d", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = build_site(tmp_path, program="properdocs", env=git_env())
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stderr.splitlines() if not line.startswith("INFO")] == []
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
