@@ -29,20 +29,24 @@ class AdvisorBuildError(Exception):
 
 
 class _Checked:
-    """The manifest of one docs folder, read and checked once per process and change."""
+    """The manifest of one docs folder, checked again whenever it or one of its inputs changes
+    (``zensical serve`` keeps this process for many builds)."""
 
     def __init__(self) -> None:
-        self.key: tuple[str, int] | None = None
+        self.key: tuple[tuple[str, int], ...] = ()
         self.manifest: dict[str, Any] | None = None
         self.stale: list[str] = []
 
+    def _stamp(self, root: Path, docs_dir: Path) -> tuple[tuple[str, int], ...]:
+        inputs = list(self.manifest.get("inputs", {})) if self.manifest else []
+        paths = [prepared.manifest_path(docs_dir), *(root / name for name in inputs)]
+        return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+
     def load(self, root: Path, docs_dir: Path) -> tuple[dict[str, Any] | None, list[str]]:
-        path = prepared.manifest_path(docs_dir)
-        key = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
-        if key != self.key:
-            self.key = key
+        if self._stamp(root, docs_dir) != self.key:
             self.manifest = prepared.read(docs_dir)
             self.stale = [] if self.manifest is None else prepared.stale_inputs(root, self.manifest)
+            self.key = self._stamp(root, docs_dir)
         return self.manifest, self.stale
 
 
