@@ -78,6 +78,7 @@ def render_pages(
         extra["diagram"] = diagram.layout(model.id, extra["tree"])
     if "paths.md" in templates:
         extra["paths"] = advisor.enumerate_paths(model)
+        extra["path_groups"] = render.path_groups(model, extra["paths"])
     if "changes.md" in templates and what_changed is not None:
         extra.update(what_changed())
     options = {o.id: o for o in context["options"]}

@@ -128,3 +128,51 @@ def model_context(model: advisor.Model) -> dict[str, Any]:
         "criteria": model.criteria,
         "sources": {s.id: s for s in model.sources},
     }
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One answer path as the paths page shows it: the answers the deciding rule names first
+    (``deciding``), then the other answers the quiz asked on the way (``other``), each as
+    ``(question text, choice label)``. ``number`` is its place in ``enumerate_paths``."""
+
+    number: int
+    deciding: tuple[tuple[str, str], ...]
+    other: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PathGroup:
+    """Every answer path that ends in the same recommendation."""
+
+    options: tuple[str, ...]  # option ids (several: a tie)
+    decide: str | None  # what decides a tie
+    reasons: tuple[str, ...]  # the deciding rules' reasons, once each, in rule order
+    rows: tuple[PathRow, ...]
+
+
+def path_groups(model: advisor.Model, paths: list[advisor.AnswerPath]) -> list[PathGroup]:
+    """The answer paths grouped by where they lead, in the model's option order (ties after
+    the single options), each path with the answers that decide it first."""
+    order = {o.id: i for i, o in enumerate(model.options)}
+    grouped: dict[tuple[str, ...], list[tuple[PathRow, advisor.Rule | None, str | None]]] = {}
+    for number, path in enumerate(paths, 1):
+        result = advisor.recommend(model, dict(path.steps))
+        named = {step.question.id for step, _ in result.trace}
+
+        def words(steps: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+            return tuple((model.question(q).text, model.question(q).choice(c).label)
+                         for q, c in steps)
+
+        row = PathRow(number, words([s for s in path.steps if s[0] in named]),
+                      words([s for s in path.steps if s[0] not in named]))
+        grouped.setdefault(path.outcome, []).append((row, result.rule, path.decide))
+    groups = []
+    for outcome in sorted(grouped, key=lambda o: (len(o) != 1, [order[i] for i in o])):
+        entries = grouped[outcome]
+        rules = sorted({r.id: r for _, r, _ in entries if r is not None}.values(),
+                       key=model.rules.index)
+        reasons = tuple(dict.fromkeys(r.because for r in rules))
+        decide = next((d for _, _, d in entries if d), None)
+        groups.append(PathGroup(outcome, decide, reasons, tuple(row for row, _, _ in entries)))
+    return groups

@@ -107,6 +107,9 @@ def test_a_path_in_the_address_is_highlighted(browser: Browser, site_url: str,
     "orchestration/decision-tree/",
     "orchestration/decision-tree/#orchestration=scale:yes",
     "performance/",
+    "orchestration/compare/",
+    "orchestration/paths/",
+    "orchestration/changes/",
 ])
 def test_axe_finds_no_wcag_violations_on_generated_pages(page: Page, site_url: str,
                                                          path: str) -> None:
@@ -128,8 +131,51 @@ CLIPPED = """() => {
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-@pytest.mark.parametrize("path", ["performance/"])
+@pytest.mark.parametrize("path", ["performance/", "orchestration/paths/",
+                                  "orchestration/changes/", "adoption/changes/"])
 def test_no_table_is_clipped(browser: Browser, site_url: str, path: str, width: int) -> None:
     page = open_page(browser, site_url + path, width)
     assert page.evaluate(CLIPPED) == {"page": 0, "tables": []}
+    page.context.close()
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_matrix_keeps_option_names_in_view_and_becomes_cards_on_a_phone(
+    browser: Browser, site_url: str, model_id: str
+) -> None:
+    page = open_page(browser, f"{site_url}{model_id}/compare/", 1280)
+    region = page.locator(".advisor-matrix")
+    first = page.locator(".advisor-matrix tbody th").first
+    before = first.bounding_box()
+    assert region.evaluate("r => { r.scrollLeft = r.scrollWidth; return r.scrollLeft; }") > 300
+    after = first.bounding_box()
+    assert before is not None
+    assert after is not None
+    assert abs(after["x"] - before["x"]) <= 2  # the name stays put while the criteria scroll
+    # a cell is wide enough for more than three words a line: at least 11rem
+    assert page.locator(".advisor-matrix td").first.evaluate("td => td.clientWidth") >= 200
+    assert page.evaluate(SIDEWAYS)["page"] == 0
+    page.context.close()
+    page = open_page(browser, f"{site_url}{model_id}/compare/", 375)
+    assert page.evaluate(SIDEWAYS) == {"page": 0, "boxes": [0]}
+    cell = page.locator(".advisor-matrix td").first
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label.strip('"') == cell.get_attribute("data-label")
+    rows = page.locator(".advisor-matrix tbody tr")
+    first_box, second_box = rows.nth(0).bounding_box(), rows.nth(1).bounding_box()
+    assert first_box is not None
+    assert second_box is not None
+    assert second_box["y"] >= first_box["y"] + first_box["height"]  # cards, one under another
+    assert first_box["width"] <= 375
+    page.context.close()
+
+
+def test_paths_open_at_a_linked_way(browser: Browser, site_url: str) -> None:
+    page = open_page(browser, f"{site_url}orchestration/paths/", 1280)
+    assert page.locator("details[open]").count() == 0
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 2000  # folded: the groups' titles only
+    page.goto(f"{site_url}orchestration/paths/#path-3")
+    assert page.locator("details[open]").count() == 1
+    assert page.locator("#path-3").is_visible()
     page.context.close()

@@ -133,3 +133,49 @@ def test_short_title_defaults_to_the_title() -> None:
     data, _ = read_model_file(ROOT / "docs" / "models" / "adoption.yml")
     del data["short_title"]
     assert advisor.load_model(data).short_title == data["title"]
+
+
+@pytest.mark.parametrize("model_id", ["orchestration", "adoption"])
+def test_matrix_has_one_row_per_option_and_a_column_per_criterion(
+    built_site: Path, model_id: str
+) -> None:
+    data, _ = read_model_file(ROOT / "docs" / "models" / f"{model_id}.yml")
+    page = article(built_site / model_id / "compare" / "index.html")
+    header, *rows = page.tables[0]
+    assert header == ["Option", *(c["label"] for c in data["criteria"]), "Last reviewed"]
+    assert [row[0] for row in rows] == [o["name"] for o in data["options"]]
+    for option, row in zip(data["options"], rows, strict=True):
+        assert row[1:-1] == [" ".join(option["matrix"][c["id"]].split())
+                             for c in data["criteria"]]
+    html = (built_site / model_id / "compare" / "index.html").read_text(encoding="utf-8")
+    for criterion in data["criteria"]:  # every cell names its column, for the phone's cards
+        assert html.count(f'data-label="{criterion["label"]}"') == len(data["options"])
+
+
+@pytest.mark.parametrize("model_id", ["orchestration", "adoption"])
+def test_paths_are_grouped_by_recommendation_and_folded(built_site: Path, model_id: str) -> None:
+    data, _ = read_model_file(ROOT / "docs" / "models" / f"{model_id}.yml")
+    model = advisor.load_model(data)
+    paths = advisor.enumerate_paths(model)
+    page = article(built_site / model_id / "paths" / "index.html")
+    outcomes = list(dict.fromkeys(p.outcome for p in paths))
+    assert page.details == len(outcomes) == len(page.tables)
+    assert len(" ".join(page.visible).split()) < 150  # everything else is folded
+    seen = []
+    for table in page.tables:
+        header, *rows = table
+        assert header == ["#", "The answers that decide it", "Also asked on the way"]
+        numbers = [int(row[0]) for row in rows]
+        outcome = {paths[n - 1].outcome for n in numbers}
+        assert len(outcome) == 1  # one recommendation a group
+        for number, row in zip(numbers, rows, strict=True):
+            path = paths[number - 1]
+            result = advisor.recommend(model, dict(path.steps))
+            decided = [s.question.text for s, _ in result.trace]
+            # the deciding answers first, each with its choice; the others after
+            for text in decided:
+                assert text in row[1]
+                assert text not in row[2]
+            assert len(decided) >= 1
+        seen += numbers
+    assert sorted(seen) == list(range(1, len(paths) + 1))
