@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,11 @@ def _zensical_page(md: Markdown) -> Any | None:
     return None if context is None else context
 
 
+def _serving() -> bool:
+    """Whether this is `zensical serve` (a build stops on errors; a preview should not)."""
+    return len(sys.argv) > 1 and sys.argv[1] == "serve" and "zensical" in Path(sys.argv[0]).name
+
+
 def _mkdocs_page(md: Markdown) -> str:
     """The page MkDocs (or ProperDocs) is rendering, from the link processor it adds to each
     page's Markdown; "a page" if that internal detail ever changes."""
@@ -92,7 +99,20 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
                     page, line, match.group("model"), prepared.PLUGIN_FIX,
                 )
             return lines
-        return self._zensical(text, markers, context).split("\n")
+        try:
+            return self._zensical(text, markers, context).split("\n")
+        except AdvisorBuildError as error:
+            if not _serving():
+                raise
+            # `zensical serve` would stop: keep it running, and say it in the page instead.
+            print(f"WARNING: {error}", file=sys.stderr)
+            note = (
+                '<div class="admonition warning"><p class="admonition-title">Quiz not '
+                f"prepared</p><p>{escape(str(error))}</p></div>"
+            )
+            return marker.replace(
+                text, lambda m: "\n" + self.md.htmlStash.store(note) + "\n\n" + m.group(0)
+            ).split("\n")
 
     def _zensical(self, text: str, markers: list[re.Match[str]], context: Any) -> str:
         from zensical.config import get_config  # noqa: PLC0415

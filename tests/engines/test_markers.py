@@ -4,12 +4,16 @@ answer paths, and a build that needs the advisor but runs without it fails sayin
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from plugin.marker import MARKER, markers, replace
-from tests.engines.tools import run
+from tests.engines.tools import BIN, run
 from tests.sitetools import ROOT
 
 MODEL = """\
@@ -116,3 +120,47 @@ def test_zensical_without_advisor_prepare_fails_and_says_so(tmp_path: Path) -> N
     done = run(["mkdocs", "build", "--strict", "-d", str(tmp_path / "mk")], cwd=work)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "mk" / "tiny" / "paths" / "index.html").is_file()
+
+
+def test_zensical_serve_shows_a_stale_quiz_in_the_page_and_recovers(tmp_path: Path) -> None:
+    """A preview keeps running: the stale quiz becomes a warning in the page, and the quiz
+    comes back once advisor-prepare has run again."""
+    work = site(tmp_path, plugin=True)
+    assert run(["advisor-prepare"], cwd=work).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(BIN / "zensical"), "serve", "-a", f"127.0.0.1:{port}"], cwd=work,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        assert until(port, 'data-advisor-model="tiny"')
+        model = work / "docs" / "models" / "tiny.yml"
+        model.write_text(MODEL.replace("How big?", "How large?"), encoding="utf-8")
+        later = model.stat().st_mtime + 2
+        os.utime(model, (later, later))
+        page = until(port, "Quiz not prepared")
+        assert "docs/models/tiny.yml changed since advisor-prepare ran" in page
+        assert ">See every answer and its result</a>" in page
+        assert run(["advisor-prepare"], cwd=work).returncode == 0
+        assert "How large?" in until(port, 'data-advisor-model="tiny"')
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors
+
+
+def until(port: int, text: str, timeout: float = 60) -> str:
+    """The served home page once it holds ``text`` (the server rebuilds in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                page = response.read().decode()
+        except OSError:
+            page = ""
+        if text in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError(f"the served page never held {text!r}")
