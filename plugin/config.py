@@ -71,3 +71,7 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
 
     generate_pages = c.Type(bool, default=True)
     """Render option pages, the comparison matrix, the decision diagram and the answer paths."""
+
+    publish_models = c.Type(bool, default=False)
+    """Also publish the model files themselves (the YAML under the models' folders, comments
+    included) in the site. Off by default: readers get the pages and the quiz built from them."""

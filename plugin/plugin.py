@@ -26,6 +26,7 @@ import advisor
 from advisor.source import ModelFile
 
 from . import changes, freshness, marker, pages, prepared, render, size
+from . import files as docsfiles
 from .cache import Cache
 from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
@@ -79,6 +80,16 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             # page ("not a valid URL"), and fail --strict; the site shows no edit links instead.
             config.edit_uri = None
         self.models = {}
+        self.runtime = None
+        self._generated = []
+        self._pages = {}
+        if not self.config.models:
+            log.warning(
+                "advisor: no models are listed under plugins.advisor.models, so the plugin does "
+                "nothing: no quiz, no generated pages, no runtime. Fix: list a model (see "
+                "docs/authoring.md), or remove 'advisor' from plugins in mkdocs.yml."
+            )
+            return config
         docs_dir = Path(config.docs_dir)
         for src_uri in self.config.models:
             if any(m.src_uri == src_uri for m in self.models.values()):
@@ -140,7 +151,12 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Add what the browser loads (advisor archive, models, widget assets) and render the
         pages generated from each model (here, once the authored pages are known, so they can
         link to the quiz), so they are built, searched and linked like authored ones."""
-        files = prepared.without_outputs(files, Path(config.docs_dir))  # left by advisor-prepare
+        docs_dir = Path(config.docs_dir)
+        files = prepared.without_outputs(files, docs_dir)  # left by advisor-prepare
+        files = docsfiles.without_link_loops(files, docs_dir)
+        files = docsfiles.model_files(
+            files, docs_dir, self.config.models, publish=self.config.publish_models
+        )
         for file in self._generated:
             files.append(file)
         quiz_pages = self._find_quiz_pages(files)
@@ -186,7 +202,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
     @event_priority(-100)  # last: after every other plugin has written the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Install the verified Pyodide boot files into the site (copies, never links)."""
-        assert self.runtime is not None  # set by on_config
+        if self.runtime is None:  # no models: nothing to run
+            return
         # Beside the runtime, where tools keep caches (node_modules/.cache), outside the work tree.
         cache = self.runtime.source_dir.parent / ".cache" / "advisor-gzip"
         self.bytes_copied = install_runtime(
