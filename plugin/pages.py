@@ -46,7 +46,8 @@ def plan(model: advisor.Model, *, what_changed: bool = True) -> list[GeneratedPa
         GeneratedPage(f"{model.id}/paths.md", "Every answer path", "paths.md", wide=True),
     ]
     if what_changed:
-        pages.append(GeneratedPage(changes.page_uri(model), changes.TITLE, "changes.md"))
+        pages.append(GeneratedPage(changes.page_uri(model), changes.TITLE, "changes.md",
+                                   wide=True))
     pages += [
         GeneratedPage(f"{model.id}/options/{o.id}.md", o.name, "option.md", option=o.id)
         for o in model.options

@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/screenshots.py [SITE_DIR] [OUT_DIR]
 
-Builds the guide (unless SITE_DIR is given), serves it on 127.0.0.1 and writes PNGs of the home
-page, an option page, the matrix, the diagram and the quiz (question, result, error), in light
-and dark mode, at 1280 px and 375 px wide.
+Builds the guide (unless SITE_DIR is given), serves it on 127.0.0.1 and writes PNGs of every
+kind of page: home, option page, matrix, diagram (whole, and with a reader's path highlighted),
+answer paths (folded, and opened at one way), What changed, performance, and the quiz (question,
+result, error), in light and dark mode, at 1280 px and 375 px wide.
 """
 
 from __future__ import annotations
@@ -15,15 +16,34 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+import advisor
+from advisor.source import read_model_file
 from devtools import build_site, launch, serve
 from devtools.quiz import answer_all, quiz, settle
+from plugin.diagram import anchor
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def longest_path() -> str:
+    """The diagram's anchor for the orchestration guide's longest answer path."""
+    model = advisor.load_model(read_model_file(ROOT / "docs/models/orchestration.yml")[0])
+    path = max(advisor.enumerate_paths(model), key=lambda p: len(p.steps))
+    return anchor(model.id, path.steps)
+
+
+# name: (address, whole page?)
 PAGES = {
-    "home": "",
-    "option": "orchestration/options/sagemaker-pipelines/",
-    "matrix": "orchestration/compare/",
-    "diagram": "orchestration/decision-tree/",
-    "paths": "orchestration/paths/",
+    "home": ("", True),
+    "option": ("orchestration/options/sagemaker-pipelines/", True),
+    "matrix": ("orchestration/compare/", True),
+    "diagram": ("orchestration/decision-tree/", True),
+    "diagram-adoption": ("adoption/decision-tree/", True),
+    "diagram-path": ("orchestration/decision-tree/#" + longest_path(), False),
+    "paths": ("orchestration/paths/", True),
+    "paths-open": ("orchestration/paths/#path-3", False),
+    "changes": ("orchestration/changes/", True),
+    "performance": ("performance/", True),
 }
 
 
@@ -44,11 +64,9 @@ def main() -> None:
                     viewport={"width": width, "height": 900}, color_scheme=scheme
                 )
                 page = context.new_page()
-                for name, path in PAGES.items():
+                for name, (path, whole) in PAGES.items():
                     page.goto(url + path)
-                    page.screenshot(
-                        path=out / f"{name}-{scheme}-{width}.png", full_page=name != "paths"
-                    )
+                    page.screenshot(path=out / f"{name}-{scheme}-{width}.png", full_page=whole)
                 page.goto(url + "quiz/")
                 page.screenshot(path=out / f"quiz-question-{scheme}-{width}.png", full_page=True)
                 settle(page, quiz(page))
