@@ -179,3 +179,20 @@ def test_paths_open_at_a_linked_way(browser: Browser, site_url: str) -> None:
     assert page.locator("details[open]").count() == 1
     assert page.locator("#path-3").is_visible()
     page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", [
+    "orchestration/compare/",
+    "orchestration/paths/#path-3",
+    "adoption/changes/",
+    "adoption/decision-tree/#adoption=fit:exact,saves-time:yes",
+    "performance/",
+])
+def test_axe_on_a_phone_in_both_schemes(browser: Browser, site_url: str, path: str,
+                                        scheme: str) -> None:
+    page = open_page(browser, site_url + path, 375, scheme)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+    page.context.close()
