@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.engine import Analysis, ModelTooComplex, State, analysis
-from advisor.model import Model, Problem, read_model
+from advisor.model import Model, Problem, Source, SourceRef, read_model
 
-__all__ = ["check", "validate"]
+__all__ = ["check", "citation_problems", "is_specific_page", "validate"]
 
 _SHOWN_PATHS = 5
 _LAST_STEP = re.compile(r"(\.[^.\[]*|\[\d+\])$")
@@ -59,6 +59,8 @@ def validate(
         problems: list[Problem] = []
     else:
         model, problems = read_model(data_or_model)
+    if model is not None:
+        problems += citation_problems(model)
     if model is not None and logic:
         try:
             problems += logic_problems(model)
@@ -212,3 +214,80 @@ def _same(a: Analysis, first: State, second: State, memo: dict[tuple[State, Stat
                         for c in a.choices[qi])
         memo[key] = found
     return found
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def is_specific_page(url: str) -> bool:
+    """True when `url` names a page deeper than a site's or a product's home page.
+
+    A home page (``https://aws.amazon.com/step-functions/``, ``https://docs.aws.amazon.com/``)
+    says nothing about a particular capability; a documentation page has at least two path
+    segments (``/step-functions/latest/dg/state-map-distributed.html``).
+    """
+    rest = url.split("://", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    segments = [s for s in rest.split("/")[1:] if s and s not in ("index.html", "index.md")]
+    return len(segments) >= 2
+
+
+def citation_problems(model: Model) -> list[Problem]:
+    """Sources a reader cannot open, and statements that do not cite what they rest on.
+
+    A statement of kind "capability" (the default: what a service can or cannot do) must cite
+    a specific page of a documentation source; one of kind "reasoning" must cite something,
+    usually the article. Reported as warnings: the model still works, `mkdocs build --strict`
+    and the guide's tests refuse it. A model none of whose sources has an address (written
+    before sources had them) is not checked for citations.
+    """
+    problems: list[Problem] = []
+    sources = {s.id: s for s in model.sources}
+    if not any(s.url for s in model.sources):
+        # A model from before sources had addresses: nothing to check citations against.
+        return problems
+    for source in model.sources:
+        here = f"sources.{source.id}"
+        if not source.url:
+            problems.append(Problem(here, f"source '{source.id}' has no address a reader can "
+                                    "open", "add url: https://... (the page itself)", "warning"))
+        if source.read is None:
+            problems.append(Problem(here, f"source '{source.id}' does not say when it was read",
+                                    'add read: "YYYY-MM-DD", the day someone read the page',
+                                    "warning"))
+
+    def documented(refs: tuple[SourceRef, ...]) -> bool:
+        return any(
+            (src := sources.get(ref.source)) is not None and src.kind == "documentation"
+            and bool(src.url) and is_specific_page(_link(src, ref))
+            for ref in refs)
+
+    def statement(path: str, option: str, text: str, kind: str,
+                  refs: tuple[SourceRef, ...]) -> None:
+        quoted = text if len(text) <= 60 else text[:59] + "…"
+        if kind == "capability" and not documented(refs):
+            problems.append(Problem(
+                path, f"statement about {option} without a documentation page: “{quoted}”",
+                "cite the documentation page that shows it (sources: [{source: id, anchor: "
+                "...}], a page, not a home page), or mark it kind: reasoning and cite the "
+                "text whose reasoning it follows", "warning"))
+        elif kind == "reasoning" and not refs:
+            problems.append(Problem(
+                path, f"reasoning about {option} cites nothing: “{quoted}”",
+                "cite the text whose reasoning it follows, for example {source: article, "
+                "section: ...}", "warning"))
+
+    for i, option in enumerate(model.options):
+        for j, claim in enumerate(option.strengths):
+            statement(f"options[{i}].strengths[{j}]", option.name, str(claim),
+                      getattr(claim, "kind", "capability"), getattr(claim, "sources", ()))
+        for j, caveat in enumerate(option.caveats):
+            statement(f"options[{i}].caveats[{j}]", option.name, caveat.text, caveat.kind,
+                      caveat.sources)
+        for key, cell in option.matrix:
+            statement(f"options[{i}].matrix.{key}", option.name, str(cell),
+                      getattr(cell, "kind", "capability"), getattr(cell, "sources", ()))
+    return problems
+
+
+def _link(source: Source, ref: SourceRef) -> str:
+    return source.link(ref)

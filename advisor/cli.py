@@ -439,7 +439,7 @@ def render_text(result: Result, width: int = 80,
             body.append(para(f"What decides between them: {result.tie}"))
         sections.append((title, body))
     if result.rule is not None:
-        sections.append(("Why", [para(f"{result.rule.because} (rule {result.rule.id})")]))
+        sections.append(("Why", [para(f"{result.rule.because}")]))
     if result.trace:
         sections.append(("Answers that decided it", [
             bullet(f"{s.question.text} {s.choice.label}") for s, _ in result.trace]))

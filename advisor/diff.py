@@ -116,7 +116,7 @@ class PathChange:
 class Item:
     """A question, choice, option or rule added or removed. For a choice, `id` is
     `question.choice`; `text` is the question's text, the choice's label, the option's name
-    (empty for a rule)."""
+    or the first sentence of the rule's reason."""
 
     id: str
     text: str
@@ -218,7 +218,8 @@ def diff_models(before: Model, after: Model) -> ModelDiff:
     otext = {o.id: o.name for o in (*before.options, *after.options)}
     br = [r.id for r in before.rules]
     ar = [r.id for r in after.rules]
-    rtext = {r.id: "" for r in (*before.rules, *after.rules)}  # ids say enough
+    # Readers know a rule by its reason, never by its id: the reason's first sentence.
+    rtext = {r.id: _first_sentence(r.because) for r in (*before.rules, *after.rules)}
     return ModelDiff(
         model_before=before.id,
         model_after=after.id,
@@ -234,6 +235,11 @@ def diff_models(before: Model, after: Model) -> ModelDiff:
         paths_after=len(after_paths),
         changes=tuple(changes),
     )
+
+
+def _first_sentence(text: str, limit: int = 120) -> str:
+    sentence = " ".join(text.split()).split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
 
 
 def verdict(model: Model, steps: tuple[tuple[str, str], ...]) -> Verdict:

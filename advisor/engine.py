@@ -38,11 +38,12 @@ from advisor.model import (
     Option,
     Question,
     Rule,
+    SourceRef,
     short,
 )
 
 __all__ = [
-    "IGNORED_LIMIT", "Change", "ModelTooComplex", "Result", "Step", "WhyNot", "recommend",
+    "IGNORED_LIMIT", "Change", "ModelTooComplex", "Result", "Step", "WhyNot", "cite", "recommend",
     "sanitize_answers",
 ]
 
@@ -364,6 +365,11 @@ class WhyNot:
     option: Option
     reasons: tuple[str, ...]
 
+    @property
+    def reason(self) -> str:
+        """The one reason shown to readers."""
+        return " ".join(self.reasons)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -437,19 +443,24 @@ class Result:
                                for o in self.recommendation],
             "tie": None if self.tie is None else {
                 "options": [o.id for o in self.recommendation], "decide": self.tie},
-            "rule": None if self.rule is None else {"id": self.rule.id,
-                                                    "because": self.rule.because},
+            "rule": None if self.rule is None else {
+                "id": self.rule.id, "because": self.rule.because,
+                "sources": cite(self.model, self.rule.sources)},
             "trace": [{**s.to_dict(), "rule": r.id} for s, r in self.trace],
             "why_not": [{"option": w.option.id, "name": w.option.name,
-                         "reasons": list(w.reasons)} for w in self.why_not],
+                         "reason": w.reason, "reasons": list(w.reasons)}
+                        for w in self.why_not],
             "what_would_change": [{
                 "question": c.question.id, "question_text": c.question.text,
                 "from": c.from_choice.id, "from_label": c.from_choice.label,
                 "to": c.to_choice.id, "to_label": c.to_choice.label,
                 "outcome": [o.id for o in c.outcome], "outcome_names": [o.name for o in c.outcome],
                 "decided": c.decided} for c in self.what_would_change],
-            "caveats": [{"option": o.id, "text": c.text} for o, c in self.caveats],
+            "caveats": [{"option": o.id, "text": c.text, "sources": cite(self.model, c.sources)}
+                        for o, c in self.caveats],
         }
+        for entry, option in zip(data["recommendation"], self.recommendation, strict=True):
+            entry["sources"] = cite(self.model, option.sources)
         if self.complete:
             data["decision_record"] = self.decision_record()
         return data
@@ -475,18 +486,67 @@ class Result:
             option = self.recommendation[0]
             lines.append(f"We use **{option.name}**: {option.summary}")
         if self.rule is not None:
-            lines += ["", "## Reasons", "", self.rule.because]
+            lines += ["", "## Reasons", "", self.rule.because + _md_links(self.model,
+                                                                         self.rule.sources)]
         if self.trace:
             lines += ["", "Answers that decided it:", ""]
             lines += [f"- {s.question.text} — {s.choice.label}" for s, _ in self.trace]
         if self.why_not:
             lines += ["", "## Alternatives considered", ""]
-            lines += [f"- **{w.option.name}**: " + " ".join(w.reasons) for w in self.why_not]
+            lines += [f"- **{w.option.name}**: {w.reason}" for w in self.why_not]
         if self.caveats:
             lines += ["", "## Caveats", ""]
-            lines += [f"- {o.name}: {c.text}" for o, c in self.caveats]
+            lines += [f"- {o.name}: {c.text}{_md_links(self.model, c.sources)}"
+                      for o, c in self.caveats]
+        cited = [ref for o in self.recommendation for ref in o.sources]
+        if self.rule is not None:
+            cited += list(self.rule.sources)
+        sources = _unique(cite(self.model, tuple(cited)))
+        if sources:
+            lines += ["", "## Sources", ""]
+            lines += [f"- {_md_link(c)}" for c in sources]
         lines += ["", f"Guide version: {version or 'unknown'}", ""]
         return "\n".join(lines)
+
+
+def cite(model: Model, refs: tuple[SourceRef, ...]) -> list[dict[str, str]]:
+    """Citations as plain data a page can render as links: {source, title, url, section}.
+
+    `url` is the page's address with the cited anchor ('' when the source has no address).
+    """
+    sources = {s.id: s for s in model.sources}
+    cited = []
+    for ref in refs:
+        source = sources.get(ref.source)
+        if source is None:
+            continue
+        cited.append({"source": source.id, "title": source.title, "url": source.link(ref),
+                      "section": ref.section})
+    return cited
+
+
+def _unique(citations: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for c in citations:
+        key = (c["url"] or c["source"], c["section"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    return kept
+
+
+def _md_link(citation: dict[str, str]) -> str:
+    title = citation["title"].replace("[", "(").replace("]", ")")
+    section = f", “{citation['section']}”" if citation["section"] else ""
+    return f"[{title}]({citation['url']}){section}" if citation["url"] else title + section
+
+
+def _md_links(model: Model, refs: tuple[SourceRef, ...]) -> str:
+    citations = _unique(cite(model, refs))
+    if not citations:
+        return ""
+    return " (" + "; ".join(_md_link(c) for c in citations) + ")"
 
 
 def recommend(model: Model, answers: Mapping[str, str], *, version: str | None = None) -> Result:
@@ -522,7 +582,7 @@ def recommend(model: Model, answers: Mapping[str, str], *, version: str | None =
             rule = model.rules[reported]
             trace = _trace(a, path, reported, deciders)
         caveats = tuple((o, c) for o in recommendation for c in o.caveats
-                        if not _contradicts(a, state, c.when))
+                        if _holds(a, state, c.when))
 
     return Result(
         model=model,
@@ -540,6 +600,12 @@ def recommend(model: Model, answers: Mapping[str, str], *, version: str | None =
         caveats=caveats,
         version=version,
     )
+
+
+def _holds(a: Analysis, state: State, when: tuple[Condition, ...]) -> bool:
+    """True when every condition of `when` is answered in `state` and holds: a caveat about a
+    question the reader was not asked does not apply to their answers."""
+    return all(state[a.qindex[c.question]] in c.choices for c in when)
 
 
 def _contradicts(a: Analysis, state: State, when: tuple[Condition, ...]) -> bool:
@@ -565,44 +631,54 @@ def _trace(a: Analysis, path: tuple[Step, ...], reported: int,
     return tuple(trace)
 
 
-def _labels(question: Question, choice_ids: tuple[str, ...]) -> str:
-    return " or ".join(f'"{question.choice(c).label}"' for c in choice_ids)
+def _join_facts(facts: list[str]) -> str:
+    if len(facts) <= 1:
+        return "".join(facts)
+    return ", ".join(facts[:-1]) + " and " + facts[-1]
 
 
 def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozenset[Outcome],
              deciders: frozenset[int]) -> tuple[WhyNot, ...]:
-    """For each option no outcome of `state` can recommend, why (see `Result.why_not`)."""
+    """For each option no outcome of `state` can recommend, one reason in plain words.
+
+    The option's own `why_not` line (when it would be the one to pick) is composed with the
+    reader's answers that rule it out: the path answers contradicting its rules, in asking
+    order (at most three), or, when none does, the answers that decide before its rules are
+    reached.
+    """
     model = a.model
     possible = {o for option_ids, _ in outcomes for o in option_ids}
+    deciding = sorted(r for r in deciders if r != a.none)
+    first_decider = deciding[0] if deciding else None
     result = []
     for option in model.options:
         if option.id in possible:
             continue
-        reasons: list[str] = []
-        for ri, rule in enumerate(model.rules):
+        against: list[Step] = []  # answers that contradict one of the option's rules
+        for rule in model.rules:
             if option.id not in rule.recommend:
                 continue
-            reason = None
+            contradicted = False
             for step in path:
                 cond = next((c for c in rule.when if c.question == step.question.id), None)
                 if cond is not None and step.choice.id not in cond.choices:
-                    reason = (f'You answered "{step.question.text}": "{step.choice.label}"; '
-                              f"this fits when the answer is "
-                              f"{_labels(step.question, cond.choices)}.")
+                    if step not in against:
+                        against.append(step)
+                    contradicted = True
                     break
-            if reason is None:
-                earlier = [r for r in sorted(deciders) if r < ri and r != a.none]
-                if earlier:
-                    first = model.rules[earlier[0]]
-                    reason = (f"Your answers already settle the outcome by rule {first.id}, "
-                              f"which comes before this option's rule {rule.id}.")
-                else:  # pragma: no cover - an excluded option's live rule always has one
-                    reason = "This rule cannot decide for these answers."
-            if reason not in reasons:
-                reasons.append(reason)
-        if not reasons:
-            reasons.append("No rule recommends this option.")
-        result.append(WhyNot(option, tuple(reasons)))
+            if contradicted or first_decider is None:
+                continue
+            # One of its rules still holds, but an earlier rule decides first: name the
+            # deciding rule's answers that this rule does not share.
+            mine = {c.question: c.choices for c in rule.when}
+            named = {c.question for c in model.rules[first_decider].when}
+            against += [s for s in path if s.question.id in named and s not in against
+                        and s.choice.id not in mine.get(s.question.id, ())]
+        against.sort(key=path.index)
+        lead = option.why_not.strip().rstrip(".") or f"{option.name} fits other situations"
+        facts = [s.choice.as_fact for s in against[:3]]
+        reason = f"{lead}; here, {_join_facts(facts)}." if facts else f"{lead}."
+        result.append(WhyNot(option, (reason[0].upper() + reason[1:],)))
     return tuple(result)
 
 

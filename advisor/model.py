@@ -19,6 +19,7 @@ __all__ = [
     "AnswerError",
     "Caveat",
     "Choice",
+    "Claim",
     "Condition",
     "Criterion",
     "Model",
@@ -43,6 +44,9 @@ _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 def _is_control(ch: str) -> bool:
     """A C0 or C1 control character (Unicode category Cc)."""
     return ch < " " or "\x7f" <= ch <= "\x9f"
+#: An address a reader can open: https, a host with a dot, no spaces.
+URL_PATTERN = re.compile(r"https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/[^\s]*)?")
+ANCHOR_PATTERN = re.compile(r"[A-Za-z0-9_.:%-][A-Za-z0-9_.:%/-]*")
 
 
 # --------------------------------------------------------------------------- problems, errors
@@ -107,11 +111,22 @@ def short(value: object, limit: int = 40) -> str:
 
 @dataclass(frozen=True)
 class Choice:
-    """One possible answer to a question."""
+    """One possible answer to a question.
+
+    `fact` restates the answer as a fact about the reader's situation ("your flow is a straight
+    line of a few steps"); the engine uses it when it explains a recommendation.
+    """
 
     id: str
     label: str
     help: str = ""
+    fact: str = ""
+    sources: tuple[SourceRef, ...] = ()
+
+    @property
+    def as_fact(self) -> str:
+        """The answer as a fact about the reader, for explanations."""
+        return self.fact or f"you answered \u201c{self.label}\u201d"
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,7 @@ class Question:
     text: str
     choices: tuple[Choice, ...]
     help: str = ""
+    sources: tuple[SourceRef, ...] = ()
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with this id (KeyError if there is none)."""
@@ -141,21 +157,57 @@ class Condition:
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A citation: a source id from the model's `sources`, and optionally a section."""
+    """A citation: a source id from the model's `sources`, optionally the section cited (its
+    heading, shown to readers) and the anchor on the page (`#anchor` is added to the link)."""
 
     source: str
     section: str = ""
+    anchor: str = ""
+
+
+#: Kinds of source: a page documenting what a service does, or a text cited for its reasoning.
+SOURCE_KINDS = ("documentation", "reasoning")
+#: Kinds of statement: what a service can do (needs a documentation page), or reasoning.
+CLAIM_KINDS = ("capability", "reasoning")
 
 
 @dataclass(frozen=True)
 class Source:
-    """Something the guidance is drawn from."""
+    """Something the guidance is drawn from: a page a reader can open (`url`, https) and the
+    date someone read it (`read`)."""
 
     id: str
     title: str
     author: str = ""
     published: str | None = None
     url: str = ""
+    read: str | None = None
+    kind: str = "documentation"
+
+    def link(self, ref: SourceRef) -> str:
+        """The address of a citation of this source ('' when the source has none)."""
+        if not self.url:
+            return ""
+        return f"{self.url.split('#')[0]}#{ref.anchor}" if ref.anchor else self.url
+
+
+class Claim(str):
+    """A statement of the guide (a strength, a matrix cell, an 'avoid' line) with its citations.
+
+    It is the statement's text (a `str`, so it reads and compares as the text) carrying
+    `sources` and `kind`: "capability" for what a service can do, which must cite a specific
+    documentation page, or "reasoning" for the guide's or the article's judgement.
+    """
+
+    sources: tuple[SourceRef, ...]
+    kind: str
+
+    def __new__(cls, text: str, sources: Iterable[SourceRef] = (),
+                kind: str = "capability") -> Claim:
+        self = super().__new__(cls, text)
+        self.sources = tuple(sources)
+        self.kind = kind
+        return self
 
 
 @dataclass(frozen=True)
@@ -172,6 +224,8 @@ class Caveat:
 
     text: str
     when: tuple[Condition, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    kind: str = "capability"
 
 
 @dataclass(frozen=True)
@@ -188,6 +242,8 @@ class Option:
     matrix: tuple[tuple[str, str], ...] = ()
     sources: tuple[SourceRef, ...] = ()
     reviewed: str | None = None
+    why_not: str = ""
+    changed: str = ""
 
 
 @dataclass(frozen=True)
@@ -479,28 +535,88 @@ class _Reader:
         for i, item in enumerate(self.items(data, "sources", path, "sources: [{source: id}]")):
             here = f"{path}.sources[{i}]"
             m = self.mapping(item, here, {"source": "the id of one of the model's sources"},
-                             {"section": "the section cited"}, "a source reference")
+                             {"section": "the section cited",
+                              "anchor": "the anchor on the page, without '#'"},
+                             "a source reference")
             if m is None or "source" not in m:
                 ok = False
                 continue
             source = m["source"]
             section = self.text(m, "section", here, "the section cited")
+            anchor = self.text(m, "anchor", here, "the anchor on the page, without '#'")
+            if anchor and not ANCHOR_PATTERN.fullmatch(anchor):
+                self.error(f"{here}.anchor", f"bad anchor '{short(anchor)}'",
+                           "write the fragment of the page's address without '#' or spaces, "
+                           "for example anchor: step-type-emr")
+                anchor = None
             if not isinstance(source, str):
                 self.wrong_type(f"{here}.source", source, "a source id (a string)",
                                 "source: an id from the model's sources")
                 ok = False
-            elif section is None:
+            elif section is None or anchor is None:
                 ok = False
             else:
-                refs.append(SourceRef(source, section))
+                refs.append(SourceRef(source, section, anchor))
         if not isinstance(data.get("sources", []), list):
             return None
         return tuple(refs) if ok else None
 
+    def kind(self, data: Mapping[str, Any], path: str, kinds: tuple[str, ...]) -> str | None:
+        value = data.get("kind", kinds[0])
+        if value not in kinds:
+            self.error(_join(path, "kind"), f"unknown kind '{short(value)}'",
+                       "write kind: " + " or kind: ".join(kinds))
+            return None
+        return str(value)
+
+    def claim(self, value: object, path: str, example: str) -> Claim | None:
+        """A statement: a string, or {text, sources, kind} when it cites something."""
+        if isinstance(value, str):
+            if not value.strip():
+                self.error(path, "the statement is empty", f"write {example}")
+                return None
+            return Claim(value)
+        m = self.mapping(value, path, {"text": example},
+                         {"sources": "[{source: id, section: ..., anchor: ...}]",
+                          "kind": "capability or reasoning"}, "a statement")
+        if m is None or "text" not in m:
+            return None
+        text = self.text(m, "text", path, example)
+        sources = self.source_refs(m, path)
+        kind = self.kind(m, path, CLAIM_KINDS)
+        if text is None or sources is None or kind is None:
+            return None
+        return Claim(text, sources, kind)
+
+    def claims(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...] | None:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.wrong_type(_join(path, key), value, "a list of statements",
+                            f"{key}: [one, two], or [{{text: ..., sources: [...]}}]")
+            return None
+        found = [self.claim(item, f"{path}.{key}[{i}]", "a short sentence")
+                 for i, item in enumerate(value)]
+        if any(c is None for c in found):
+            return None
+        return tuple(c for c in found if c is not None)
+
+    def url(self, data: Mapping[str, Any], path: str) -> str | None:
+        value = self.text(data, "url", path, "https://...")
+        if not value:
+            return value
+        match = URL_PATTERN.fullmatch(value)
+        if match is None:
+            self.error(_join(path, "url"), f"bad address '{short(value)}'",
+                       "write the page's full https address, for example "
+                       "url: https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html")
+            return None
+        return value
+
     def source(self, ident: object, value: object, path: str) -> Source | None:
         m = self.mapping(value, path, {"title": "the title of the source"},
                          {"author": "who wrote it", "published": '"YYYY-MM-DD"',
-                          "url": "https://..."}, "a source")
+                          "url": "https://...", "read": '"YYYY-MM-DD", the day it was read',
+                          "kind": "documentation or reasoning"}, "a source")
         if m is None:
             return None
         if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
@@ -509,37 +625,45 @@ class _Reader:
             return None
         title = self.text(m, "title", path, "the title of the source")
         author = self.text(m, "author", path, "who wrote it")
-        url = self.text(m, "url", path, "https://...")
+        url = self.url(m, path)
         published = self.date(m, "published", path)
-        if title is None or author is None or url is None:
+        read = self.date(m, "read", path)
+        kind = self.kind(m, path, SOURCE_KINDS)
+        if title is None or author is None or url is None or kind is None:
             return None
-        if "published" in m and published is None:
+        if ("published" in m and published is None) or ("read" in m and read is None):
             return None
-        return Source(ident, title, author, published, url)
+        return Source(ident, title, author, published, url, read, kind)
 
     def choice(self, value: object, path: str) -> Choice | None:
         m = self.mapping(value, path, {"id": "an id of a-z, 0-9 and '-'",
                                        "label": "the text shown to the reader"},
-                         {"help": "a short help text"}, "a choice")
+                         {"help": "a short help text",
+                          "fact": "the answer as a fact about the reader, for explanations",
+                          "sources": "[{source: id}]"}, "a choice")
         if m is None:
             return None
         ident = self.ident(m, path, "choice")
         label = self.text(m, "label", path, "the text shown to the reader")
         help_ = self.text(m, "help", path, "a short help text")
-        if ident is None or label is None or help_ is None:
+        fact = self.text(m, "fact", path, "your flow is a straight line of a few steps")
+        sources = self.source_refs(m, path)
+        if ident is None or label is None or help_ is None or fact is None or sources is None:
             return None
-        return Choice(ident, label, help_)
+        return Choice(ident, label, help_, fact, sources)
 
     def question(self, value: object, path: str) -> Question | None:
         m = self.mapping(value, path,
                          {"id": "an id of a-z, 0-9 and '-'", "text": "the question asked",
                           "choices": "two or more choices: [{id: ..., label: ...}, ...]"},
-                         {"help": "a short help text"}, "a question")
+                         {"help": "a short help text", "sources": "[{source: id}]"},
+                         "a question")
         if m is None:
             return None
         ident = self.ident(m, path, "question")
         text = self.text(m, "text", path, "the question asked")
         help_ = self.text(m, "help", path, "a short help text")
+        sources = self.source_refs(m, path)
         if "choices" not in m:
             return None
         raw = m["choices"]
@@ -554,20 +678,23 @@ class _Reader:
             self.error(f"{path}.choices", f"a question needs two or more choices, found {len(raw)}",
                        "add choices, or remove the question")
             return None
-        if ident is None or text is None or help_ is None or None in choices:
+        if ident is None or text is None or help_ is None or None in choices or sources is None:
             return None
-        return Question(ident, text, tuple(c for c in choices if c), help_)
+        return Question(ident, text, tuple(c for c in choices if c), help_, sources)
 
     def caveat(self, value: object, path: str) -> Caveat | None:
         m = self.mapping(value, path, {"text": "the caveat shown with the recommendation"},
-                         {"when": "{question-id: choice-id}"}, "a caveat")
+                         {"when": "{question-id: choice-id}", "sources": "[{source: id}]",
+                          "kind": "capability or reasoning"}, "a caveat")
         if m is None:
             return None
         text = self.text(m, "text", path, "the caveat shown with the recommendation")
         when = self.conditions(m["when"], f"{path}.when") if "when" in m else ()
-        if text is None or when is None:
+        sources = self.source_refs(m, path)
+        kind = self.kind(m, path, CLAIM_KINDS)
+        if text is None or when is None or sources is None or kind is None:
             return None
-        return Caveat(text, when)
+        return Caveat(text, when, sources, kind)
 
     def option(self, value: object, path: str) -> Option | None:
         m = self.mapping(
@@ -575,7 +702,9 @@ class _Reader:
                           "summary": "one sentence"},
             {"strengths": "[...]", "caveats": "[{text: ...}]", "suits": "who it suits",
              "avoid": "[...]", "matrix": "{criterion-id: text}", "sources": "[{source: id}]",
-             "reviewed": '"YYYY-MM-DD"'},
+             "reviewed": '"YYYY-MM-DD"',
+             "why_not": "one line: when this option would be the one to pick",
+             "changed": "what changed since the article, and what it does to the advice"},
             "an option")
         if m is None:
             return None
@@ -583,21 +712,24 @@ class _Reader:
         name = self.text(m, "name", path, "the name of the option")
         summary = self.text(m, "summary", path, "one sentence")
         suits = self.text(m, "suits", path, "who it suits")
-        strengths = self.strings(m, "strengths", path)
-        avoid = self.strings(m, "avoid", path)
+        why_not = self.text(m, "why_not", path, "when this option would be the one to pick")
+        changed = self.text(m, "changed", path, "what changed since the article")
+        strengths = self.claims(m, "strengths", path)
+        avoid = self.claims(m, "avoid", path)
         caveats = [self.caveat(c, f"{path}.caveats[{i}]")
                    for i, c in enumerate(self.items(m, "caveats", path, "caveats: [{text: ...}]"))]
         matrix = self._matrix(m, path)
         sources = self.source_refs(m, path)
         reviewed = self.date(m, "reviewed", path)
         if (ident is None or name is None or summary is None or suits is None
-                or strengths is None or avoid is None or matrix is None or sources is None):
+                or strengths is None or avoid is None or matrix is None or sources is None
+                or why_not is None or changed is None):
             return None
         if (None in caveats or ("reviewed" in m and reviewed is None)
                 or not isinstance(m.get("caveats", []), list)):
             return None
         return Option(ident, name, summary, strengths, tuple(c for c in caveats if c), suits,
-                      avoid, matrix, sources, reviewed)
+                      avoid, matrix, sources, reviewed, why_not, changed)
 
     def _matrix(self, m: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...] | None:
         value = m.get("matrix", {})
@@ -612,10 +744,13 @@ class _Reader:
                 self.wrong_type(here, key, "a criterion id (a string) as the key",
                                 "criterion-id: short text")
                 return None
-            if not isinstance(text, str):
+            if not isinstance(text, str | Mapping):
                 self.wrong_type(here, text, "the cell's text (a string)", f"{key}: short text")
                 return None
-            cells.append((key, text))
+            cell = self.claim(text, here, "the cell's short text")
+            if cell is None:
+                return None
+            cells.append((key, cell))
         return tuple(cells)
 
     def rule(self, value: object, path: str) -> Rule | None:
@@ -784,9 +919,19 @@ def reference_problems(model: Model) -> list[Problem]:
                 problems.append(Problem(f"{path}.sources[{i}].source",
                                         f"unknown source '{ref.source}'", fix))
 
+    for i, question in enumerate(model.questions):
+        refs(question.sources, f"questions[{i}]")
+        for j, choice in enumerate(question.choices):
+            refs(choice.sources, f"questions[{i}].choices[{j}]")
     for i, option in enumerate(model.options):
         for j, caveat in enumerate(option.caveats):
             conditions(caveat.when, f"options[{i}].caveats[{j}].when")
+            refs(caveat.sources, f"options[{i}].caveats[{j}]")
+        for key in ("strengths", "avoid"):
+            for j, claim in enumerate(getattr(option, key)):
+                refs(getattr(claim, "sources", ()), f"options[{i}].{key}[{j}]")
+        for key, cell in option.matrix:
+            refs(getattr(cell, "sources", ()), f"options[{i}].matrix.{key}")
         for key, _ in option.matrix:
             if key not in criteria:
                 fix = ("use one of: " + ", ".join(criteria)) if criteria else (

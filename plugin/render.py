@@ -40,6 +40,33 @@ def _md(text: str) -> Markup:
 _env.filters["md"] = _md
 
 
+def citations_of(model: advisor.Model, item: Any) -> list[dict[str, str]]:
+    """The citations of anything that cites (a strength, a caveat, a matrix cell, a rule) as
+    links: {source, title, url, section}."""
+    return advisor.cite(model, getattr(item, "sources", ()))
+
+
+def footnotes(model: advisor.Model, options: Any, criteria: Any
+              ) -> tuple[dict[tuple[str, str], list[int]], list[dict[str, Any]]]:
+    """Numbered notes for the comparison matrix: for each (option id, criterion id) cell the
+    numbers of the notes it cites, and the notes in order ({number, title, url, section})."""
+    numbers: dict[tuple[str, str, str], int] = {}
+    notes: list[dict[str, Any]] = []
+    cells: dict[tuple[str, str], list[int]] = {}
+    for option in options:
+        for criterion in criteria:
+            marks = []
+            for c in citations_of(model, option.matrix.get(criterion.id)):
+                key = (c["source"], c["url"], c["section"])
+                if key not in numbers:
+                    numbers[key] = len(notes) + 1
+                    notes.append({"number": numbers[key], **c})
+                if numbers[key] not in marks:
+                    marks.append(numbers[key])
+            cells[(option.id, criterion.id)] = marks
+    return cells, notes
+
+
 def page(template: str, context: dict[str, Any]) -> str:
     """A generated Markdown page."""
     return _env.get_template(template).render(context)
@@ -119,6 +146,8 @@ def model_context(model: advisor.Model) -> dict[str, Any]:
     )
     return {
         "model": model,
+        "cites": lambda item: citations_of(model, item),
+        "footnotes": footnotes,
         "title": model.title,
         "questions": model.questions,
         "question_by_id": questions,

@@ -61,7 +61,24 @@ def model_data(request: pytest.FixtureRequest) -> dict:
     return data
 
 
+def _text(statement: str | dict) -> str:
+    return statement["text"] if isinstance(statement, dict) else statement
+
+
+def _links(statement: str | dict, sources: dict) -> list[str]:
+    """The addresses a statement cites, as its links must point."""
+    if not isinstance(statement, dict):
+        return []
+    links = []
+    for ref in statement.get("sources", []):
+        url = sources[ref["source"]].get("url", "")
+        if url:
+            links.append(url + (f"#{ref['anchor']}" if ref.get("anchor") else ""))
+    return links
+
+
 def test_every_option_page_shows_every_field(built_site: Path, model_data: dict) -> None:
+    sources = model_data["sources"]
     for option in model_data["options"]:
         page = built_site / model_data["id"] / "options" / option["id"] / "index.html"
         assert page.is_file(), f"no page for option {option['id']}"
@@ -71,15 +88,23 @@ def test_every_option_page_shows_every_field(built_site: Path, model_data: dict)
             option["summary"],
             option["suits"],
             option["reviewed"],
-            *option["strengths"],
-            *option["avoid"],
+            *map(_text, option["strengths"]),
+            *map(_text, option["avoid"]),
             *(c["text"] for c in option["caveats"]),
-            *(option["matrix"][c["id"]] for c in model_data["criteria"]),
-            *(model_data["sources"][s["source"]]["title"] for s in option["sources"]),
+            *(_text(option["matrix"][c["id"]]) for c in model_data["criteria"]),
+            *(sources[s["source"]]["title"] for s in option["sources"]),
             *(s["section"] for s in option["sources"] if s.get("section")),
+            *([option["changed"]] if option.get("changed") else []),
         ]
         missing = [value for value in expected if norm(value) not in text]
         assert missing == [], f"{option['id']}: not shown: {missing}"
+        # Every citation of a strength, caveat or matrix cell is a link a reader can open.
+        hrefs = {attrs.get("href") for tag, attrs in parse(page).tags if tag == "a"}
+        statements = [*option["strengths"], *option["caveats"],
+                      *(option["matrix"][c["id"]] for c in model_data["criteria"])]
+        cited = [url for st in statements for url in _links(st, sources)]
+        assert cited, f"{option['id']}: no statement cites anything"
+        assert [url for url in cited if url not in hrefs] == [], option["id"]
         for heading in (
             "When to use it",
             "Strengths",
@@ -103,11 +128,16 @@ def test_option_pages_explain_when_the_quiz_recommends_them(
 
 
 def test_matrix_lists_every_option_and_criterion(built_site: Path, model_data: dict) -> None:
-    text = text_of(built_site / model_data["id"] / "compare" / "index.html")
+    page = built_site / model_data["id"] / "compare" / "index.html"
+    text = text_of(page)
+    hrefs = {attrs.get("href") for tag, attrs in parse(page).tags if tag == "a"}
     for option in model_data["options"]:
         assert norm(option["name"]) in text
         for criterion in model_data["criteria"]:
-            assert norm(option["matrix"][criterion["id"]]) in text
+            cell = option["matrix"][criterion["id"]]
+            assert norm(_text(cell)) in text
+            # A cell's sources are footnotes under the matrix, linked to the pages they cite.
+            assert [u for u in _links(cell, model_data["sources"]) if u not in hrefs] == []
     for criterion in model_data["criteria"]:
         assert norm(criterion["label"]) in text
 
@@ -190,3 +220,14 @@ def test_guide_version_is_on_every_page(built_site: Path) -> None:
     assert len(pages) > 20
     for page in pages:
         assert "Guide version " in text_of(page), page
+
+
+def test_no_page_names_a_rule_by_its_id(built_site: Path, model_data: dict) -> None:
+    """Rules are explained in words; their ids are for authors and never shown to readers."""
+    ids = [rule["id"] for rule in model_data["rules"]]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        found = pattern.search(text_of(page))
+        assert found is None, f"{page.relative_to(built_site)} shows rule id {found.group(0)!r}"

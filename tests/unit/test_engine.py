@@ -48,7 +48,12 @@ def test_asks_only_what_can_change_the_outcome(guide: Model) -> None:
     assert result["rule"] == {
         "id": "devops-simple",
         "because": "A straight line of steps is what DevOps engineers already run in "
-                   "CodePipeline."}
+                   "CodePipeline.",
+        "sources": [{"source": "article",
+                     "title": "Machine learning pipelines at AWS - which service should I use?",
+                     "url": "https://www.chaosgears.com/blog/machine-learning-pipelines-at-aws-"
+                            "which-service-should-i-use",
+                     "section": ""}]}
     assert result["next_question"] is None
     assert result["progress"] == {"answered": 2, "remaining_max": 0, "total_max": 2}
 
@@ -192,35 +197,46 @@ def test_tie_options_are_in_model_order_whatever_the_rule_says() -> None:
 
 def test_why_not_names_the_answer_that_rules_an_option_out(guide: Model) -> None:
     data = recommend(guide, {"complexity": "simple", "owner": "devops"}).to_dict()
+    # One reason per option: the author's line, then the reader's own answers as facts: those
+    # contradicting its rules and, for a rule an earlier one pre-empts, the deciding answers.
     assert data["why_not"] == [
-        {"option": "sagemaker-pipelines", "name": "Amazon SageMaker Pipelines", "reasons": [
-            'You answered "Who will maintain it?": "DevOps engineers"; this fits when the '
-            'answer is "Data scientists".',
-            'You answered "Who will maintain it?": "DevOps engineers"; this fits when the '
-            'answer is "A platform team".',
-            "Your answers already settle the outcome by rule devops-simple, which comes before "
-            "this option's rule fallback.",
-        ]},
-        {"option": "step-functions", "name": "AWS Step Functions", "reasons": [
-            "Your answers already settle the outcome by rule devops-simple, which comes before "
-            "this option's rule many-services.",
-            'You answered "Who will maintain it?": "DevOps engineers"; this fits when the '
-            'answer is "A platform team".',
-        ]},
+        {"option": "sagemaker-pipelines", "name": "Amazon SageMaker Pipelines",
+         "reason": "It suits data scientists who work in SageMaker; here, you answered "
+                   "\u201cA straight line of steps\u201d and DevOps engineers will maintain it.",
+         "reasons": ["It suits data scientists who work in SageMaker; here, you answered "
+                     "\u201cA straight line of steps\u201d and DevOps engineers will maintain "
+                     "it."]},
+        {"option": "step-functions", "name": "AWS Step Functions",
+         "reason": "It pays off when the workflow calls many AWS services; here, you "
+                   "answered \u201cA straight line of steps\u201d and DevOps engineers will "
+                   "maintain it.",
+         "reasons": ["It pays off when the workflow calls many AWS services; here, you "
+                     "answered \u201cA straight line of steps\u201d and DevOps engineers will "
+                     "maintain it."]},
     ]
 
 
-def test_why_not_lists_several_allowed_choices_and_options_without_rules() -> None:
+def test_why_not_without_author_lines_or_facts_falls_back_to_plain_words() -> None:
     model = build({"a": ["x", "y", "z"]}, [
         {"id": "yz", "when": {"a": ["y", "z"]}, "recommend": "one"},
         {"id": "rest", "recommend": "two"},
     ], options=["one", "two", "three"])
     data = recommend(model, {"a": "x"}).to_dict()
-    assert data["why_not"] == [
-        {"option": "one", "name": "ONE",
-         "reasons": ['You answered "A?": "X"; this fits when the answer is "Y" or "Z".']},
-        {"option": "three", "name": "THREE", "reasons": ["No rule recommends this option."]},
+    assert [(w["option"], w["reasons"]) for w in data["why_not"]] == [
+        ("one", ["ONE fits other situations; here, you answered \u201cX\u201d."]),
+        ("three", ["THREE fits other situations."]),
     ]
+
+
+def test_why_not_when_an_earlier_rule_decides_names_the_deciding_answers() -> None:
+    model = build({"a": ["x", "y"], "b": ["x", "y"]}, [
+        {"id": "first", "when": {"a": "x"}, "recommend": "one"},
+        {"id": "second", "when": {"b": "x"}, "recommend": "two"},
+        {"id": "rest", "recommend": "two"},
+    ], options=["one", "two"])
+    data = recommend(model, {"a": "x"}).to_dict()
+    assert [w["reason"] for w in data["why_not"]] == [
+        "TWO fits other situations; here, you answered \u201cX\u201d."]
 
 
 def test_why_not_while_incomplete_covers_only_options_already_ruled_out(guide: Model) -> None:
@@ -228,8 +244,20 @@ def test_why_not_while_incomplete_covers_only_options_already_ruled_out(guide: M
     assert not result.complete
     assert [w.option.id for w in result.why_not] == ["codepipeline"]
     assert result.why_not[0].reasons == (
-        'You answered "How complex is the workflow?": "Branches, retries or parallel steps"; '
-        'this fits when the answer is "A straight line of steps".',)
+        "AWS CodePipeline fits other situations; here, you answered \u201cBranches, retries or "
+        "parallel steps\u201d.",)
+
+
+def test_no_rule_id_in_any_reader_text(guide: Model) -> None:
+    rule_ids = [r.id for r in guide.rules]
+    for answers in ({"complexity": "simple", "owner": "devops"},
+                    {"complexity": "branching", "owner": "platform", "gpu": "yes", "services": "many"},
+                    {"complexity": "branching", "owner": "ml", "services": "many"}):
+        result = recommend(guide, answers)
+        texts = [w.reason for w in result.why_not] + [result.decision_record()]
+        for text in texts:
+            for rule_id in rule_ids:
+                assert rule_id not in text, (rule_id, text)
 
 
 def test_what_would_change(guide: Model) -> None:
@@ -261,15 +289,33 @@ def test_what_would_change_leaves_out_changes_with_the_same_outcome() -> None:
         ("y", ["two"])]
 
 
-def test_caveats_hidden_only_by_a_contradicting_path_answer(guide: Model) -> None:
-    shown = recommend(guide, {"complexity": "simple", "owner": "devops", "gpu": "no"})
-    # gpu is not on the path (unused), so the GPU caveat is not ruled out.
-    assert [c.text for _, c in shown.caveats] == ["CodeBuild offers few GPU machine types.",
-                                                  "Only linear flows."]
+def test_caveats_shown_only_when_the_path_answers_meet_them(guide: Model) -> None:
+    shown = recommend(guide, {"complexity": "simple", "owner": "devops", "gpu": "yes"})
+    # gpu is not on the path (the quiz never asked it), so the GPU caveat does not apply to the
+    # reader's answers: a caveat shows only when every condition of its `when` is answered.
+    assert [c.text for _, c in shown.caveats] == ["Only linear flows."]
     hidden = recommend(guide, {"complexity": "branching", "owner": "ml",
                                "services": "sagemaker-only"})
     assert [o.id for o in hidden.recommendation] == ["sagemaker-pipelines"]
     assert hidden.caveats == ()  # "Only SageMaker steps." needs services=many
+    met = recommend(guide, {"complexity": "branching", "owner": "platform", "gpu": "no",
+                            "services": "many"})
+    assert [o.id for o in met.recommendation] == ["step-functions"]
+
+
+def test_caveats_carry_their_citations(guide: Model) -> None:
+    data = recommend(guide, {"complexity": "simple", "owner": "devops"}).to_dict()
+    assert data["caveats"] == [{
+        "option": "codepipeline", "text": "Only linear flows.",
+        "sources": [{"source": "article",
+                     "title": "Machine learning pipelines at AWS - which service should I use?",
+                     "url": "https://www.chaosgears.com/blog/machine-learning-pipelines-at-aws-"
+                            "which-service-should-i-use", "section": ""}]}]
+    record = recommend(guide, {"complexity": "simple", "owner": "devops"}).decision_record()
+    assert ("- AWS CodePipeline: Only linear flows. ([Machine learning pipelines at AWS - which "
+            "service should I use?](https://www.chaosgears.com/blog/machine-learning-pipelines-"
+            "at-aws-which-service-should-i-use))") in record
+    assert "## Sources" in record
 
 
 def test_decision_record(guide: Model) -> None:
@@ -313,12 +359,13 @@ def test_to_dict_has_exactly_the_contract_keys(guide: Model) -> None:
     assert set(complete["path"][0]) == {"question", "question_text", "choice", "choice_label"}
     assert set(complete["trace"][0]) == {"question", "question_text", "choice", "choice_label",
                                          "rule"}
-    assert set(complete["why_not"][0]) == {"option", "name", "reasons"}
+    assert set(complete["why_not"][0]) == {"option", "name", "reason", "reasons"}
     assert set(complete["what_would_change"][0]) == {
         "question", "question_text", "from", "from_label", "to", "to_label", "outcome",
         "outcome_names", "decided"}
-    assert set(complete["caveats"][0]) == {"option", "text"}
-    assert set(complete["recommendation"][0]) == {"id", "name", "summary"}
+    assert set(complete["caveats"][0]) == {"option", "text", "sources"}
+    assert set(complete["caveats"][0]["sources"][0]) == {"source", "title", "url", "section"}
+    assert set(complete["recommendation"][0]) == {"id", "name", "summary", "sources"}
 
 
 # --------------------------------------------------------------------------- bad answers

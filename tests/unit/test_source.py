@@ -34,11 +34,11 @@ def test_lines_of_yaml_paths() -> None:
     data, lines = read_model_file(GUIDE)
     assert data["id"] == "test-guide"
     assert lines[""] == 1
-    assert lines["questions"] == 13
-    assert lines["questions[1]"] == 22
-    assert lines["questions[1].choices[1].help"] == 29
-    assert lines["rules[0].when.owner"] == 73
-    assert lines["options[0].caveats[0].when.gpu"] == 53
+    assert lines["questions"] == 20
+    assert lines["questions[1]"] == 29
+    assert lines["questions[1].choices[1].help"] == 37
+    assert lines["rules[0].when.owner"] == 90
+    assert lines["options[0].caveats[0].when.gpu"] == 62
 
 
 def test_dates_and_yes_no_stay_strings(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_load_model_file_reports_check_errors_with_lines(tmp_path: Path) -> None
     with pytest.raises(ModelError) as info:
         load_model_file(path)
     assert [str(p) for p in info.value.problems] == [
-        f"{path}:74: rules[0].recommend: unknown option 'codepipe' (fix: use one of: "
+        f"{path}:91: rules[0].recommend: unknown option 'codepipe' (fix: use one of: "
         "codepipeline, sagemaker-pipelines, step-functions)"]
 
 
@@ -106,7 +106,7 @@ def test_load_model_file() -> None:
     loaded = load_model_file(GUIDE)
     assert loaded.model.id == "test-guide"
     assert loaded.file == str(GUIDE)
-    assert loaded.lines["rules[0].when.owner"] == 73
+    assert loaded.lines["rules[0].when.owner"] == 90
     assert loaded.data["id"] == "test-guide"
     assert loaded.digest == hashlib.sha256(GUIDE.read_bytes()).hexdigest()
     assert loaded.warnings == ()
@@ -116,7 +116,8 @@ def test_warnings_come_with_the_model_and_errors_with_every_problem(tmp_path: Pa
     """A missing matrix cell is a warning: the model loads and carries it, with its line; next
     to an error, the ModelError lists both, by line."""
     text = GUIDE.read_text(encoding="utf-8")
-    cell = '    matrix: {complexity: "Simple, linear flows"}\n'
+    cell = ('    matrix:\n      complexity: {text: "Simple, linear flows", kind: reasoning, '
+            'sources: [{source: article}]}\n')
     assert cell in text
     warned = write(tmp_path, text.replace(cell, "", 1), "warned.yml")
     loaded = load_model_file(warned, file="warned.yml")
@@ -135,7 +136,7 @@ def test_bytes_in_memory_read_like_a_file() -> None:
     assert load_model_bytes(raw, "HEAD:guide.yml").model == load_model_file(GUIDE).model
     with pytest.raises(ModelError) as info:
         load_model_bytes(raw + b"id: again\n", "HEAD:guide.yml")
-    assert str(info.value).startswith("HEAD:guide.yml:94: duplicate key 'id' at column 1 "
+    assert str(info.value).startswith("HEAD:guide.yml:111: duplicate key 'id' at column 1 "
                                       "(first at line ")
 
 
