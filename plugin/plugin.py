@@ -314,6 +314,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             },
             "version": self.version.label,
         }
+        if not self.config.generate_pages:
+            # Those pages do not exist: no link to them (the quiz shows option names as text).
+            settings.update(fallback=None, diagramUrl=None, optionUrls={})
         return {
             "model": loaded.model,
             "first": first,

@@ -493,7 +493,7 @@
         });
         this.status.append(" ", button);
       }
-      if (fallback) {
+      if (fallback && this.settings.fallback) {
         this.status.append(" ", el("a", { href: this.settings.fallback, text: "See every answer and its recommendation" }), ".");
       }
     }
