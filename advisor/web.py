@@ -2,8 +2,11 @@
 
 Requests::
 
-    {"op": "load", "model": {...model data...}, "version": "abc1234 2026-11-27" | null}
+    {"op": "load", "model": {...model data...}, "version": "abc1234 2026-11-27" | null,
+     "expect": id | null}
       -> {"ok": true, "model": id, "runtime": {"version": sys.version, "platform": sys.platform}}
+      (with "expect", a model with another id fails: the site's model file does not match the
+      page that loads it)
       (the reply also lists the model's `questions`: [{id, text, help, choices: [{id, label,
       help}]}], so the page can show any answered question again)
     {"op": "recommend", "model": id, "answers": {...} | [[question, choice], ...],
@@ -106,7 +109,12 @@ def _load(request: dict[str, Any]) -> dict[str, Any]:
         raise RequestError("'load' needs 'model': the model data as a JSON object")
     if version is not None and not isinstance(version, str):
         raise RequestError("'version' must be a string or null")
+    expect = request.get("expect")
+    if expect is not None and not isinstance(expect, str):
+        raise RequestError("'expect' must be a model id or null")
     model = load_model(data)
+    if expect is not None and model.id != expect:
+        raise RequestError(_mismatch(expect, [model.id]))
     recommend(model, {})  # builds the memo tables now, so the reader's first click is fast
     _MODELS[model.id] = (model, version)
     questions = [
@@ -116,6 +124,14 @@ def _load(request: dict[str, Any]) -> dict[str, Any]:
     ]
     return {"ok": True, "model": model.id, "questions": questions,
             "runtime": {"version": sys.version, "platform": sys.platform}}
+
+
+def _mismatch(wanted: str, found: list[str]) -> str:
+    held = ", ".join(f"'{short(m)}'" for m in found)
+    return (f"this quiz is for the model '{short(wanted)}', but the model file the page loaded "
+            f"holds {held}: the site's files do not match each other (a model file was "
+            "replaced, or a page is left from another build). Fix: build the site again and "
+            "publish all of it")
 
 
 def _from_pairs(raw: list[Any]) -> tuple[dict[Any, Any], list[dict[str, str]]]:
@@ -143,6 +159,8 @@ def _recommend(request: dict[str, Any]) -> dict[str, Any]:
     model_id = request.get("model")
     loaded = _MODELS.get(model_id) if isinstance(model_id, str) else None
     if loaded is None:
+        if _MODELS and isinstance(model_id, str):  # a model file that holds another model
+            raise RequestError(_mismatch(model_id, sorted(_MODELS)))
         raise RequestError(f"model '{short(model_id)}' is not loaded; send a 'load' request first")
     model, version = loaded
     lenient = request.get("lenient", False)

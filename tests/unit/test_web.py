@@ -88,7 +88,9 @@ def test_lenient_accepts_any_answers_value(loaded: str) -> None:
     ("[1, 2]", "RequestError", "a request must be a JSON object with an 'op'"),
     ('{"op": "fly"}', "RequestError", "unknown op 'fly'; valid ops: load, recommend"),
     ('{"op": "recommend", "model": "nope"}', "RequestError",
-     "model 'nope' is not loaded; send a 'load' request first"),
+     "this quiz is for the model 'nope', but the model file the page loaded holds "
+     "'test-guide': the site's files do not match each other (a model file was replaced, or a "
+     "page is left from another build). Fix: build the site again and publish all of it"),
     ('{"op": "load", "model": [1]}', "RequestError",
      "'load' needs 'model': the model data as a JSON object"),
     ('{"op": "load", "model": {}, "version": 3}', "RequestError",
