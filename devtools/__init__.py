@@ -12,12 +12,22 @@ editable mode into the project's virtual environment.
 """
 
 from devtools.browser import CHROMIUM_FLAGS, launch, launch_args
-from devtools.site import ROOT, Handler, build_site, load_config_data, serve
+from devtools.site import (
+    ROOT,
+    BuildFailed,
+    Handler,
+    build_and_serve,
+    build_site,
+    load_config_data,
+    serve,
+)
 
 __all__ = [
     "CHROMIUM_FLAGS",
     "ROOT",
+    "BuildFailed",
     "Handler",
+    "build_and_serve",
     "build_site",
     "launch",
     "launch_args",

@@ -114,3 +114,20 @@ def serve(
     finally:
         server.shutdown()
         server.server_close()
+
+
+class BuildFailed(RuntimeError):
+    """`build_site` ended with an error; the message holds MkDocs' output."""
+
+
+@contextlib.contextmanager
+def build_and_serve(site_dir: Path, config: Path | None = None) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1 at a free port, build the guide (or `config`) into it for
+    that address (Material's instant navigation needs the real `site_url`), and yield the URL.
+    Raises `BuildFailed` when the build fails."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    with serve(site_dir) as url:
+        result = build_site(site_dir, config=config, site_url=url)
+        if result.returncode != 0:
+            raise BuildFailed(f"mkdocs build failed:\n{result.stderr}")
+        yield url

@@ -1,4 +1,7 @@
-"""Shared fixtures: the real guide built once per test session and served on 127.0.0.1."""
+"""Shared fixtures: the real guide built once per test session and served on 127.0.0.1, and
+pytest-playwright's `context` made warm: tests that take the `page` fixture share one browser
+context (the runtime stays in its HTTP cache and Chromium keeps the compiled WebAssembly), so
+only the tests marked `cold_boot` pay for a first visit."""
 
 from __future__ import annotations
 
@@ -7,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from playwright.sync_api import Browser, BrowserContext
 
-from tests.sitetools import build_site, launch_args, serve
+from tests.reliability.conftest import QUICK_TIMEOUT
+from tests.reliability.project import make_project
+from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
 
 @pytest.fixture(scope="session")
@@ -16,9 +23,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     """The guide as `mkdocs build --strict` writes it, served on 127.0.0.1 at a free port
     (the server starts first, so the build knows its address)."""
     site = tmp_path_factory.mktemp("site")
-    with serve(site) as url:
-        result = build_site(site, site_url=url)
-        assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr}"
+    with build_and_serve(site) as url:
         yield site, url
 
 
@@ -33,6 +38,67 @@ def site_url(served_site: tuple[Path, str]) -> str:
 
 
 @pytest.fixture(scope="session")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The one variant of the guide the tests build once for all: a copy of its config with
+    `boot_timeout: QUICK_TIMEOUT` (so that time-outs are tested in seconds) and one more page,
+    `two/`, holding both quizzes (what the guide itself does not have), served at the address
+    it was built for (so that Material's instant navigation works on it, as on the published
+    guide). Yields the site folder and its URL."""
+    project = make_project(tmp_path_factory.mktemp("quick"), boot_timeout=QUICK_TIMEOUT)
+    project.write("two.md", "# Two quizzes\n\n<!-- advisor: orchestration -->\n\n"
+                  "## The other one\n\n<!-- advisor: adoption -->\n")
+    config = yaml.safe_load(project.config.read_text(encoding="utf-8"))
+    config["nav"] = [*load_config_data(ROOT / "mkdocs.yml")["nav"], {"Two quizzes": "two.md"}]
+    project.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    site = project.root / "site"
+    with build_and_serve(site, project.config) as url:
+        yield site, url
+
+
+@pytest.fixture(scope="session")
+def quick_site(quick: tuple[Path, str]) -> Path:
+    return quick[0]
+
+
+@pytest.fixture(scope="session")
+def quick_url(quick: tuple[Path, str]) -> str:
+    return quick[1]
+
+
+@pytest.fixture(scope="session")
+def two_quiz_url(quick_url: str) -> str:
+    """The quick site, whose page `two/` holds both quizzes."""
+    return quick_url
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright's launch options, pointed at Debian's Chromium when it is there."""
     return {**browser_type_launch_args, **launch_args()}
+
+
+@pytest.fixture(scope="session")
+def warm_context(
+    browser: Browser, browser_context_args: dict[str, Any]
+) -> Iterator[BrowserContext]:
+    """One browser context for the whole session, for tests where a cold boot is not the point."""
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context(
+    request: pytest.FixtureRequest, warm_context: BrowserContext, new_context: Any
+) -> Iterator[BrowserContext]:
+    """pytest-playwright's `context` (and so `page`): the shared warm context, whose pages the
+    test opened are closed after it; a fresh one, with an empty cache, for a test marked
+    `cold_boot` (what a reader's first visit costs is what it is about)."""
+    if request.node.get_closest_marker("cold_boot"):
+        yield new_context()
+        return
+    before = set(warm_context.pages)
+    yield warm_context
+    for page in warm_context.pages:
+        if page not in before:
+            page.close()

@@ -160,6 +160,7 @@ def test_a_malformed_link_opens_cleanly_and_says_what_was_ignored(
     assert recommendation(root) == []
 
 
+@pytest.mark.cold_boot  # a reader's first visit
 def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -> None:
     workers: list[str] = []
     wasm: list[str] = []
@@ -181,6 +182,7 @@ def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -
     assert len(wasm) == 1
 
 
+@pytest.mark.cold_boot  # a reader's first visit
 def test_pages_without_a_quiz_load_no_pyodide_bytes(page: Page, site_url: str) -> None:
     loaded: list[str] = []
     page.on("request", lambda request: loaded.append(request.url))
@@ -201,6 +203,7 @@ def test_pages_without_a_quiz_load_no_pyodide_bytes(page: Page, site_url: str) -
     assert runtime == []
 
 
+@pytest.mark.cold_boot  # a reader's first visit
 def test_missing_runtime_ends_in_error_with_retry(page: Page, site_url: str) -> None:
     page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(site_url + "quiz/")
@@ -289,6 +292,7 @@ def test_axe_finds_no_wcag_violations(page: Page, site_url: str, answered: bool)
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.cold_boot  # a reader's first visit
 def test_without_webassembly_the_quiz_points_to_the_static_paths(page: Page, site_url: str) -> None:
     page.add_init_script("delete globalThis.WebAssembly")
     page.goto(site_url + "quiz/")

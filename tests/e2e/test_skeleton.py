@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.cold_boot  # a reader's first visit
 def test_quiz_answer_reaches_python_in_the_browser(page: Page, site_url: str) -> None:
     origin = urlsplit(site_url).netloc
     requests: list[str] = []
