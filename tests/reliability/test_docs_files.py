@@ -11,24 +11,18 @@ symbolic link loops, and a plugin with no models at all.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from tests.reliability.project import Project, make_project
-from tests.sitetools import ROOT
+from tests.sitetools import build_site
 
 
 def build(project: Project, site: Path, *, strict: bool) -> subprocess.CompletedProcess[str]:
     """`mkdocs build`, with or without --strict (warnings stop only a strict build)."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
-         "-f", str(project.config), "-d", str(site)],
-        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
-        text=True, timeout=300, check=False)
+    return build_site(site, config=project.config, strict=strict)
 
 
 def without_strict(project: Project) -> None:
