@@ -22,6 +22,7 @@ __all__ = [
     "Claim",
     "Condition",
     "Criterion",
+    "Lead",
     "Model",
     "ModelError",
     "Option",
@@ -264,6 +265,24 @@ class Rule:
         return len(self.recommend) > 1
 
 
+#: How a lead (a fact that may have changed since the sources were written) was resolved.
+LEAD_RESOLUTIONS = ("confirmed", "changed", "rejected")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A fact someone suspected had changed, and what checking it found: `confirmed` (it holds
+    and is cited), `changed` (the model changed because of it) or `rejected` (with the reason in
+    `note`). `sources` are the pages checked; `reviewed` the day they were."""
+
+    topic: str
+    claim: str
+    resolution: str
+    note: str
+    sources: tuple[SourceRef, ...] = ()
+    reviewed: str | None = None
+
+
 @dataclass(frozen=True)
 class Model:
     """A validated guide model. Build it with `load_model`."""
@@ -280,6 +299,8 @@ class Model:
     #: A few words that tell this guide from others on the same site (navigation, page titles);
     #: the title when the model gives none.
     short_title: str = ""
+    #: Facts checked against today's sources, and what became of each (see `Lead`).
+    leads: tuple[Lead, ...] = ()
     # Lookups and the engine's memo tables; not part of the value.
     _index: dict[str, dict[str, Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -635,6 +656,29 @@ class _Reader:
             return None
         return Source(ident, title, author, published, url, read, kind)
 
+    def lead(self, value: object, path: str) -> Lead | None:
+        m = self.mapping(value, path,
+                         {"topic": "what the lead is about", "claim": "what was suspected",
+                          "resolution": "confirmed, changed or rejected",
+                          "note": "what checking found, and what it changed"},
+                         {"sources": "[{source: id}]", "reviewed": '"YYYY-MM-DD"'}, "a lead")
+        if m is None:
+            return None
+        topic = self.text(m, "topic", path, "what the lead is about")
+        claim = self.text(m, "claim", path, "what was suspected")
+        note = self.text(m, "note", path, "what checking found")
+        resolution = m.get("resolution")
+        if "resolution" in m and resolution not in LEAD_RESOLUTIONS:
+            self.error(_join(path, "resolution"), f"unknown resolution '{short(resolution)}'",
+                       "write resolution: " + ", ".join(LEAD_RESOLUTIONS))
+            return None
+        sources = self.source_refs(m, path)
+        reviewed = self.date(m, "reviewed", path)
+        if (topic is None or claim is None or note is None or sources is None
+                or not isinstance(resolution, str) or ("reviewed" in m and reviewed is None)):
+            return None
+        return Lead(topic, claim, resolution, note, sources, reviewed)
+
     def choice(self, value: object, path: str) -> Choice | None:
         m = self.mapping(value, path, {"id": "an id of a-z, 0-9 and '-'",
                                        "label": "the text shown to the reader"},
@@ -815,7 +859,8 @@ class _Reader:
              "rules": "the ordered list of rules"},
             {"short_title": "a few words for the navigation and page titles",
              "intro": "one paragraph", "sources": "{id: {title: ...}}",
-             "criteria": "[{id: ..., label: ...}]"},
+             "criteria": "[{id: ..., label: ...}]",
+             "leads": "[{topic: ..., claim: ..., resolution: confirmed, note: ...}]"},
             "the model")
         if m is None:
             return None
@@ -860,11 +905,15 @@ class _Reader:
             self.unique(((p.id if p else None, f"{key}[{i}].id")
                          for i, p in enumerate(parts[key])), key[:-1])
 
+        leads = [self.lead(v, f"leads[{i}]")
+                 for i, v in enumerate(self.items(m, "leads", "", "leads: [{topic: ...}]"))]
+
         if (self.problems or ident is None or title is None or intro is None
-                or short_title is None):
+                or short_title is None or None in leads):
             return None
         return Model(
             id=ident, title=title, intro=intro, short_title=short_title,
+            leads=tuple(lead for lead in leads if lead),
             sources=tuple(s for s in sources if s), criteria=tuple(c for c in criteria if c),
             questions=tuple(parts["questions"]), options=tuple(parts["options"]),
             rules=tuple(parts["rules"]), schema=SCHEMA_VERSION,
@@ -919,6 +968,8 @@ def reference_problems(model: Model) -> list[Problem]:
                 problems.append(Problem(f"{path}.sources[{i}].source",
                                         f"unknown source '{ref.source}'", fix))
 
+    for i, lead in enumerate(model.leads):
+        refs(lead.sources, f"leads[{i}]")
     for i, question in enumerate(model.questions):
         refs(question.sources, f"questions[{i}]")
         for j, choice in enumerate(question.choices):

@@ -48,6 +48,8 @@ def plan(model: advisor.Model, *, what_changed: bool = True) -> list[GeneratedPa
     if what_changed:
         pages.append(GeneratedPage(changes.page_uri(model), changes.TITLE, "changes.md",
                                    wide=True))
+    pages.append(GeneratedPage(f"{model.id}/sources.md", "Sources and review", "sources.md",
+                               wide=True))
     pages += [
         GeneratedPage(f"{model.id}/options/{o.id}.md", o.name, "option.md", option=o.id)
         for o in model.options

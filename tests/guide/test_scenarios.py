@@ -182,3 +182,21 @@ def test_key_caveats_are_present() -> None:
 def test_every_option_says_what_changed_since_the_article() -> None:
     for option in _data("orchestration")["options"]:
         assert option.get("changed"), option["id"]
+
+
+def test_every_lead_is_resolved_with_the_page_checked() -> None:
+    """The leads of ../shared/reference/aws-facts-to-verify.md, each resolved in the model."""
+    leads = {lead["topic"]: lead for lead in _data("orchestration")["leads"]}
+    assert set(leads) == {
+        "SageMaker Pipelines and endpoints", "SageMaker Pipelines and other services",
+        "SageMaker Pipelines authoring", "SageMaker Pipelines parallelism",
+        "Step Functions starting a SageMaker pipeline", "Step Functions scale",
+        "CodeBuild GPUs", "CodePipeline", "Managed Airflow", "Kubeflow on AWS", "Scheduling",
+    }
+    sources = _data("orchestration")["sources"]
+    for topic, lead in leads.items():
+        assert lead["resolution"] in ("confirmed", "changed", "rejected"), topic
+        assert lead["reviewed"] == "2026-12-01", topic
+        assert lead["sources"], topic
+        for ref in lead["sources"]:
+            assert sources[ref["source"]].get("kind", "documentation") == "documentation", ref

@@ -168,8 +168,9 @@ def test_without_a_repository_no_page_links_to_one(built_site: Path, model_data:
         *(built_site / model_data["id"]).glob("*/index.html"),
         *(built_site / model_data["id"]).glob("options/*/index.html"),
     ]
-    # matrix, diagram, paths, What changed (plugin/changes.py), one page per option
-    assert len(generated) == 4 + len(model_data["options"])
+    # matrix, diagram, paths, What changed (plugin/changes.py), Sources and review, one page per
+    # option
+    assert len(generated) == 5 + len(model_data["options"])
     for page in [built_site / "index.html", *generated]:
         classes = " ".join(attrs.get("class") or "" for tag, attrs in parse(page).tags)
         assert "md-content__button" not in classes, page
@@ -231,3 +232,28 @@ def test_no_page_names_a_rule_by_its_id(built_site: Path, model_data: dict) -> N
     for page in pages:
         found = pattern.search(text_of(page))
         assert found is None, f"{page.relative_to(built_site)} shows rule id {found.group(0)!r}"
+
+
+def test_sources_page_lists_every_statement_its_citation_and_every_lead(
+    built_site: Path, model_data: dict
+) -> None:
+    page = built_site / model_data["id"] / "sources" / "index.html"
+    text = text_of(page)
+    hrefs = {attrs.get("href") for tag, attrs in parse(page).tags if tag == "a"}
+    sources = model_data["sources"]
+    for source in sources.values():
+        assert norm(source["title"]) in text
+        assert source["url"] in hrefs
+        assert source["read"] in text
+    for option in model_data["options"]:
+        statements = [*option["strengths"], *option["caveats"],
+                      *(option["matrix"][c["id"]] for c in model_data["criteria"])]
+        for statement in statements:
+            assert norm(_text(statement)) in text
+            assert [u for u in _links(statement, sources) if u not in hrefs] == []
+    for rule in model_data["rules"]:
+        assert norm(rule["because"]) in text
+    for lead in model_data.get("leads", []):
+        assert lead["resolution"] in ("confirmed", "changed", "rejected")
+        assert norm(lead["topic"]) in text and norm(lead["note"]) in text
+        assert [u for u in _links(lead, sources) if u not in hrefs] == []
