@@ -196,3 +196,29 @@ def test_axe_on_a_phone_in_both_schemes(browser: Browser, site_url: str, path: s
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, results.generate_report()
     page.context.close()
+
+
+def test_a_link_from_another_page_lights_the_path_with_instant_navigation(
+    browser: Browser, site_url: str
+) -> None:
+    """What the quiz's "see your path" link does: Material loads the diagram without a page
+    load (navigation.instant), and the path is still lit."""
+    model = load("orchestration")
+    path = advisor.enumerate_paths(model)[0]
+    target = f"{site_url}orchestration/decision-tree/#{anchor(model.id, path.steps)}"
+    page = open_page(browser, site_url + "quiz/", 1280)
+    page.evaluate("""href => {
+        const a = document.createElement('a');
+        a.href = href; a.textContent = 'See your path'; a.id = 'see-path';
+        document.querySelector('article').prepend(a);
+    }""", target)
+    page.evaluate("window.__same_document = true")
+    page.click("#see-path")
+    page.wait_for_url(target)
+    page.wait_for_function("document.querySelector('.advisor-diagram__svg') !== null")
+    assert page.evaluate("window.__same_document === true")  # no full page load happened
+    page.wait_for_function("""() => getComputedStyle(
+        document.querySelector('.advisor-diagram__yours')).display === 'block'""")
+    lit = page.evaluate(HIGHLIGHTED)
+    assert len(lit["ticks"]) == len(path.steps)
+    page.context.close()
