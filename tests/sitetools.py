@@ -1,19 +1,11 @@
-"""The tests' names for what `devtools` provides: building the real guide, serving it on
-127.0.0.1 and launching Chromium. The code lives in `devtools` (shared with bench/ and
-scripts/); this module only keeps the tests' imports short."""
+"""The tests' old name for `devtools` (building the real guide, serving it on 127.0.0.1,
+launching Chromium): `from tests.sitetools import build_site` reads `devtools.build_site`.
+The code lives in `devtools`, shared with bench/ and scripts/."""
 
 from __future__ import annotations
 
-from devtools.browser import CHROMIUM_FLAGS, launch_args
-from devtools.site import (
-    ROOT,
-    BuildFailed,
-    Handler,
-    build_and_serve,
-    build_site,
-    load_config_data,
-    serve,
-)
+import devtools
 
-__all__ = ["CHROMIUM_FLAGS", "ROOT", "BuildFailed", "Handler", "build_and_serve", "build_site",
-           "launch_args", "load_config_data", "serve"]
+
+def __getattr__(name: str) -> object:
+    return getattr(devtools, name)

@@ -1,8 +1,10 @@
-"""Small steps a reader takes in the quiz, shared by the end-to-end tests (from
-`devtools.quiz`, which the benchmark and the screenshots script use too)."""
+"""The tests' old name for `devtools.quiz` (the steps a reader takes in the quiz):
+`from tests.e2e.helpers import choose` reads `devtools.quiz.choose`."""
 
 from __future__ import annotations
 
-from devtools.quiz import SETTLED, UNANSWERED, answer_all, choose, quiz, recommendation, settle
+from devtools import quiz
 
-__all__ = ["SETTLED", "UNANSWERED", "answer_all", "choose", "quiz", "recommendation", "settle"]
+
+def __getattr__(name: str) -> object:
+    return getattr(quiz, name)
