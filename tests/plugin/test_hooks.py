@@ -111,6 +111,7 @@ def test_a_good_project_registers_models_assets_and_pages(project: Project) -> N
             {"Decision diagram": "tiny/decision-tree.md"},
             {"Every answer path": "tiny/paths.md"},
             {"What changed": "tiny/changes.md"},
+            {"Sources and review": "tiny/sources.md"},
             {"Options": [{"Option A": "tiny/options/a.md"}, {"Option B": "tiny/options/b.md"}]},
         ]},
     ]
