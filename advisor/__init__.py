@@ -41,7 +41,7 @@ from advisor.model import (
     SourceRef,
     load_model,
 )
-from advisor.paths import AnswerPath, count_paths, enumerate_paths
+from advisor.paths import AnswerPath, count_paths, enumerate_paths, total_paths
 
 __all__ = [
     "AdvisorError",
@@ -73,4 +73,5 @@ __all__ = [
     "load_model",
     "recommend",
     "sanitize_answers",
+    "total_paths",
 ]

@@ -44,8 +44,13 @@ def check_path_count(model: advisor.Model, path: Path, limit: int) -> None:
     except ModelTooComplex:
         count = limit + 1
     if count > limit:
+        try:  # the exact count where it is cheap (paths below alike states counted once)
+            total = advisor.total_paths(model)
+        except ModelTooComplex:
+            total = None
+        has = f"{total:,}" if total is not None else f"more than {limit:,}"
         raise PluginError(
-            f"advisor: {path}: the model has more than {limit:,} answer paths (the limit is "
+            f"advisor: {path}: the model has {has} answer paths (the limit is "
             f"plugins.advisor.max_paths: {limit:,}). Every path is a row of the generated "
             "pages and a branch of the diagram: a model with tens of thousands of paths takes "
             "minutes to build and writes pages of tens of megabytes. Fix: give the rules fewer "

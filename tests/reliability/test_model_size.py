@@ -39,7 +39,7 @@ def test_the_65535_path_model_stops_at_once_with_the_limit_and_the_fix(tmp_path:
     assert built["cpu_s"] <= 10, built  # before: 155 s
     stderr = built["stderr"]
     assert "Traceback" not in stderr
-    assert "wide.yml: the model has more than 1,000 answer paths" in stderr
+    assert "wide.yml: the model has 65,535 answer paths" in stderr
     assert "the limit is plugins.advisor.max_paths: 1,000" in stderr
     assert "Fix: give the rules fewer conditions" in stderr
     assert "raise max_paths in mkdocs.yml" in stderr
@@ -50,6 +50,16 @@ def test_counting_the_paths_stops_past_the_limit() -> None:
     assert advisor.count_paths(model, 1000) == 1001
     assert analysis(model).work < 50_000  # the whole tree takes 264,000 steps
     assert advisor.count_paths(load(3), 1000) == 15 == len(advisor.enumerate_paths(load(3)))
+
+
+def test_the_exact_count_is_cheap_where_paths_are_alike() -> None:
+    """The message names the count: paths below equal states of the analysis are counted
+    once, within a bound on the states visited (None past it)."""
+    model = load(15)
+    assert advisor.total_paths(model) == 65_535
+    assert analysis(model).work < 50_000
+    assert advisor.total_paths(load(9)) == 1023 == len(advisor.enumerate_paths(load(9)))
+    assert advisor.total_paths(load(15), states=10) is None
 
 
 def test_a_model_within_the_default_limit_builds_in_seconds(tmp_path: Path) -> None:
