@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 import sys
 from html import escape
@@ -85,8 +86,6 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         markers = list(marker.markers(text))
-        if not markers:
-            return lines
         context = _zensical_page(self.md)
         if context is None:
             page = _mkdocs_page(self.md)
@@ -99,29 +98,37 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
                     page, line, match.group("model"), prepared.PLUGIN_FIX,
                 )
             return lines
-        try:
-            return self._zensical(text, markers, context).split("\n")
-        except AdvisorBuildError as error:
-            if not _serving():
-                raise
-            # `zensical serve` would stop: keep it running, and say it in the page instead.
-            print(f"WARNING: {error}", file=sys.stderr)
-            note = (
-                '<div class="admonition warning"><p class="admonition-title">Quiz not '
-                f"prepared</p><p>{escape(str(error))}</p></div>"
-            )
-            return marker.replace(
-                text, lambda m: "\n" + self.md.htmlStash.store(note) + "\n\n" + m.group(0)
-            ).split("\n")
-
-    def _zensical(self, text: str, markers: list[re.Match[str]], context: Any) -> str:
         from zensical.config import get_config  # noqa: PLC0415
 
         config = get_config()
         root = Path(config["root_dir"])
-        docs_dir = root / config["docs_dir"]
         page = str(context.page.path)
-        manifest, stale = _checked.load(root, docs_dir)
+        manifest, stale = _checked.load(root, root / config["docs_dir"])
+        if markers:
+            try:
+                text = self._quizzes(text, markers, page, manifest, stale)
+            except AdvisorBuildError as error:
+                if not _serving():
+                    raise
+                # `zensical serve` would stop: keep it running, and say it in the page instead.
+                print(f"WARNING: {error}", file=sys.stderr)
+                note = self.md.htmlStash.store(
+                    '<div class="admonition warning"><p class="admonition-title">Quiz not '
+                    f"prepared</p><p>{escape(str(error))}</p></div>"
+                )
+                text = marker.replace(text, lambda m: f"\n{note}\n\n{m.group(0)}")
+        if manifest is not None:
+            text = self._with_assets(text, manifest.get("assets", {"css": [], "js": []}), page)
+        return text.split("\n")
+
+    def _quizzes(
+        self,
+        text: str,
+        markers: list[re.Match[str]],
+        page: str,
+        manifest: dict[str, Any] | None,
+        stale: list[str],
+    ) -> str:
         where = f"advisor: docs/{page}"
         if manifest is None:
             raise AdvisorBuildError(
@@ -140,10 +147,32 @@ class QuizPreprocessor(Preprocessor):  # type: ignore[misc]
                 f"{where}: its quiz markers ({', '.join(found)}) are not the ones advisor-prepare "
                 f"saw. Fix: {prepared.PREPARE_FIX}."
             )
-        # One block-level element per quiz (with the stylesheet and script tags that Zensical
-        # does not add), stashed so Markdown leaves it alone and does not wrap it in <p>.
+        # One block-level element per quiz, stashed so Markdown leaves it alone and does not
+        # wrap it in <p>.
         blocks = iter(f'<div class="advisor-embed">\n{q["html"]}\n</div>' for q in quizzes)
         return marker.replace(text, lambda _: "\n" + self.md.htmlStash.store(next(blocks)) + "\n")
+
+    def _with_assets(self, text: str, assets: dict[str, Any], page: str) -> str:
+        """The stylesheets first and the scripts last, as MkDocs links the plugin's
+        ``extra_css`` and ``extra_javascript`` from every page. Relative to the page's source:
+        Zensical resolves ``href`` and ``src`` in a page as it resolves Markdown links."""
+        here = posixpath.dirname(page) or "."
+
+        def rel(path: str) -> str:
+            return escape(posixpath.relpath(path, here))
+
+        links = "".join(f'<link rel="stylesheet" href="{rel(p)}">' for p in assets["css"])
+        scripts = "".join(
+            f'<script src="{rel(s["path"])}"'
+            + (f' type="{escape(s["type"])}"' if s["type"] else "")
+            + (" async" if s["async"] else "")
+            + (" defer" if s["defer"] else "")
+            + "></script>"
+            for s in assets["js"]
+        )
+        head = self.md.htmlStash.store(f'<div class="advisor-assets" hidden>{links}</div>')
+        tail = self.md.htmlStash.store(f'<div class="advisor-assets" hidden>{scripts}</div>')
+        return f"{head}\n\n{text}\n\n{tail}\n"
 
 
 class AdvisorExtension(Extension):  # type: ignore[misc]

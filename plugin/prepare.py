@@ -15,15 +15,14 @@ import json
 import logging
 import os
 import sys
-from html import escape
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from . import prepared
 from .marker import markers as find_markers
@@ -90,27 +89,19 @@ def _ours(folder: Path) -> bool:
     )
 
 
-def _tags(config: MkDocsConfig, before_css: int, before_js: int, url: str) -> tuple[str, str]:
-    """The stylesheet and script tags the plugin adds to every page (``extra_css`` and
-    ``extra_javascript``), which Zensical does not see. Relative to the page's source file
-    ``url``: Zensical resolves ``href`` and ``src`` in a page as it resolves Markdown links."""
-    links = [
-        f'<link rel="stylesheet" href="{escape(get_relative_url(path, url))}">'
-        for path in config.extra_css[before_css:]
+def _assets(config: MkDocsConfig, before_css: int, before_js: int) -> dict[str, Any]:
+    """What the plugin added to ``extra_css`` and ``extra_javascript`` (Zensical does not see
+    it): the extension links them from every page, as MkDocs does."""
+    scripts = [
+        {
+            "path": str(getattr(script, "path", script)),
+            "type": getattr(script, "type", None) or "",
+            "async": bool(getattr(script, "async_", False)),
+            "defer": bool(getattr(script, "defer", False)),
+        }
+        for script in config.extra_javascript[before_js:]
     ]
-    scripts = []
-    for script in config.extra_javascript[before_js:]:
-        path = str(getattr(script, "path", script))
-        attrs = f' src="{escape(get_relative_url(path, url))}"'
-        kind = getattr(script, "type", None)
-        if kind:
-            attrs += f' type="{escape(str(kind))}"'
-        if getattr(script, "async_", False):
-            attrs += " async"
-        if getattr(script, "defer", False):
-            attrs += " defer"
-        scripts.append(f"<script{attrs}></script>")
-    return "\n".join(links), "\n".join(scripts)
+    return {"css": [str(path) for path in config.extra_css[before_css:]], "js": scripts}
 
 
 def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
@@ -136,7 +127,8 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
             files = get_files(config)
             authored = {file.src_uri for file in files}
             files = plugin.on_files(files, config=config) or files
-            pages = _render_quizzes(plugin, config, files, authored, n_css=n_css, n_js=n_js)
+            pages = _render_quizzes(plugin, config, files, authored)
+            assets = _assets(config, n_css, n_js)
         except PluginError as error:
             raise PrepareError(str(error)) from None
 
@@ -177,6 +169,7 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
             "code": prepared.code_digest(),
             "outputs": outputs,
             "pages": pages,
+            "assets": assets,
         }
         path = prepared.manifest_path(docs_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,9 +189,6 @@ def _render_quizzes(
     config: MkDocsConfig,
     files: Files,
     authored: set[str],
-    *,
-    n_css: int,
-    n_js: int,
 ) -> dict[str, list[dict[str, str]]]:
     """Each marked page's quizzes, rendered by the plugin for that page's address."""
     pages: dict[str, list[dict[str, str]]] = {}
@@ -209,16 +199,10 @@ def _render_quizzes(
         if not markers:
             continue
         page = Page(None, file, config)
-        head, tail = _tags(config, n_css, n_js, file.src_uri)
         quizzes = []
-        for index, match in enumerate(markers):
+        for match in markers:
             html = plugin.on_page_markdown(match.group(0), page=page, config=config, files=files)
-            html = html.strip()
-            if index == 0:
-                html = f"{head}\n{html}"
-            if index == len(markers) - 1:
-                html = f"{html}\n{tail}"
-            quizzes.append({"model": match.group("model"), "html": html})
+            quizzes.append({"model": match.group("model"), "html": html.strip()})
         pages[file.src_uri] = quizzes
     return pages
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from plugin import prepared
 from plugin.runtime import BOOT_FILES, MANIFEST
@@ -67,6 +67,14 @@ def test_every_generated_page_exists(zensical_site: tuple[Path, str]) -> None:
     manifest = prepared.read(work / "docs")
     assert manifest is not None
     assert {p for p in manifest["outputs"] if p.endswith(".md")} == wanted
+    # Every page links what the plugin adds to extra_css and extra_javascript under MkDocs
+    # (the generated pages' look among them), the quiz pages their script once.
+    assets = [*manifest["assets"]["css"], *(s["path"] for s in manifest["assets"]["js"])]
+    assert any(name.startswith("assets/advisor/pages-") for name in assets)
+    for page in ("orchestration/compare/", "adoption/paths/", "quiz/", ""):
+        html = (site / page / "index.html").read_text(encoding="utf-8").replace("../", "")
+        for name in assets:
+            assert html.count(f'="{name}"') == 1, (page, name)
     # The generated pages come from the model, not from a stale copy: an option's name shows.
     assert "SageMaker Pipelines handed to CodePipeline" in (
         site / "orchestration/options/sagemaker-plus-codepipeline/index.html"
@@ -100,7 +108,7 @@ def test_both_quizzes_answer_and_nothing_leaves_the_site(
         # The recommendation links to its generated option page, which Zensical built.
         root.locator("[data-recommendation] a").first.click()
         page.wait_for_url(f"{url}orchestration/options/sagemaker-plus-codepipeline/")
-        assert "two black boxes" in page.locator("h1").inner_text()
+        expect(page.locator("h1")).to_contain_text("two black boxes")  # once swapped in
         # The second quiz, reached through Material's instant navigation from this page.
         page.goto(url)
         page.locator('a[href$="adoption/"]').filter(visible=True).first.click()
