@@ -4,8 +4,8 @@ The code lives in `devtools`, shared with bench/ and scripts/."""
 
 from __future__ import annotations
 
-import devtools
+import devtools as _devtools
 
 
 def __getattr__(name: str) -> object:
-    return getattr(devtools, name)
+    return getattr(_devtools, name)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from devtools import quiz
+import devtools.quiz as _steps
 
 
 def __getattr__(name: str) -> object:
-    return getattr(quiz, name)
+    return getattr(_steps, name)
