@@ -248,8 +248,8 @@ CROSS = [
     BuildCase(
         "option-cites-a-source-of-the-other-model", source_of_other_model,
         lambda p: [re.escape(f"{p.docs / 'models' / 'orchestration.yml'}:")
-                   + r"\d+: options\[0\]\.sources\[0\]\.source: "
-                   + re.escape("unknown source 'adoption-notes' (fix: use one of: article)")]),
+                   + r"\d+: [a-z]+\[\d+\]\.sources\[\d+\]\.source: "
+                   + re.escape("unknown source 'adoption-notes' (fix: use one of: article, ")]),
     BuildCase(
         "page-clashes-with-a-generated-page", page_clash,
         lambda p: [re.escape("advisor: docs/orchestration/paths.md exists, but the plugin "
