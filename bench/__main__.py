@@ -304,6 +304,14 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 [steps["first"]["bytes_copied"]]))
             rows.append(Row("7", f"Third build with --dirty, {label}: bytes copied", "B",
                             [steps["third (--dirty)"]["bytes_copied"]], target="0 B", limit=0))
+        for row in bd.get("paths_series", []):
+            # Build time against answer-path count (plugin/size.py): CPU seconds, which the
+            # load of a shared machine does not inflate; past max_paths the build must stop.
+            stopped = row["returncode"] != 0
+            rows.append(Row(
+                "7", f"Build of a model with {row['paths']:,} answer paths"
+                + (" (over max_paths: stops)" if stopped else "") + ": CPU", "s",
+                [row["cpu_s"]], "wall clock", [row["wall_s"]], target="≤ 10 s", limit=10))
     en = results.get("engine")
     if en:
         for item in en["shipped"] + en["synthetic"]:

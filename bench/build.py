@@ -275,6 +275,7 @@ def measure(runs: int, tmp_root: Path) -> dict[str, Any]:
         "pages_with_plugin": pages_with,
         "pages_without_plugin": pages_without,
         "rebuild": copies,
+        "paths_series": path_series(tmp_root),
     }
 
 
