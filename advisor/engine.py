@@ -642,9 +642,9 @@ def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozen
     """For each option no outcome of `state` can recommend, one reason in plain words.
 
     The option's own `why_not` line (when it would be the one to pick) is composed with the
-    reader's answers that rule it out: the path answers contradicting its rules, in asking
-    order (at most three), or, when none does, the answers that decide before its rules are
-    reached.
+    reader's answers that rule it out: the path answers contradicting its rules (those that
+    contradict the most of them first, then in asking order; at most three) and, for a rule
+    that still holds but comes after the deciding one, the deciding answers it does not share.
     """
     model = a.model
     possible = {o for option_ids, _ in outcomes for o in option_ids}
@@ -674,7 +674,11 @@ def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozen
             named = {c.question for c in model.rules[first_decider].when}
             against += [s for s in path if s.question.id in named and s not in against
                         and s.choice.id not in mine.get(s.question.id, ())]
-        against.sort(key=path.index)
+        # The answers that rule out most of the option's rules first, then in asking order.
+        weight = {id(s): sum(1 for rule in model.rules if option.id in rule.recommend
+                             and any(c.question == s.question.id and s.choice.id not in c.choices
+                                     for c in rule.when)) for s in against}
+        against.sort(key=lambda s: (-weight[id(s)], path.index(s)))
         lead = option.why_not.strip().rstrip(".") or f"{option.name} fits other situations"
         facts = [s.choice.as_fact for s in against[:3]]
         reason = f"{lead}; here, {_join_facts(facts)}." if facts else f"{lead}."

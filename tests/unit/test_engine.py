@@ -198,21 +198,18 @@ def test_tie_options_are_in_model_order_whatever_the_rule_says() -> None:
 def test_why_not_names_the_answer_that_rules_an_option_out(guide: Model) -> None:
     data = recommend(guide, {"complexity": "simple", "owner": "devops"}).to_dict()
     # One reason per option: the author's line, then the reader's own answers as facts: those
-    # contradicting its rules and, for a rule an earlier one pre-empts, the deciding answers.
+    # contradicting its rules first and, for a rule an earlier one pre-empts, the deciding
+    # answers it does not share.
+    sagemaker = ("It suits data scientists who work in SageMaker; here, DevOps engineers will "
+                 "maintain it and you answered \u201cA straight line of steps\u201d.")
+    step_functions = ("It pays off when the workflow calls many AWS services; here, DevOps "
+                      "engineers will maintain it and you answered \u201cA straight line of "
+                      "steps\u201d.")
     assert data["why_not"] == [
         {"option": "sagemaker-pipelines", "name": "Amazon SageMaker Pipelines",
-         "reason": "It suits data scientists who work in SageMaker; here, you answered "
-                   "\u201cA straight line of steps\u201d and DevOps engineers will maintain it.",
-         "reasons": ["It suits data scientists who work in SageMaker; here, you answered "
-                     "\u201cA straight line of steps\u201d and DevOps engineers will maintain "
-                     "it."]},
+         "reason": sagemaker, "reasons": [sagemaker]},
         {"option": "step-functions", "name": "AWS Step Functions",
-         "reason": "It pays off when the workflow calls many AWS services; here, you "
-                   "answered \u201cA straight line of steps\u201d and DevOps engineers will "
-                   "maintain it.",
-         "reasons": ["It pays off when the workflow calls many AWS services; here, you "
-                     "answered \u201cA straight line of steps\u201d and DevOps engineers will "
-                     "maintain it."]},
+         "reason": step_functions, "reasons": [step_functions]},
     ]
 
 
