@@ -146,8 +146,12 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(file.content_bytes)
                 outputs[file.src_uri] = prepared.stat_key(path)
-        # The verified runtime, where the plugin would install it in the site (hard links).
-        assert plugin.runtime is not None
+        # The verified runtime, where the plugin would install it in the site (copies).
+        if plugin.runtime is None:  # no models: the plugin did nothing
+            raise PrepareError(
+                "advisor: no models are listed under plugins.advisor.models, so there is "
+                "nothing to prepare. Fix: list a model (see docs/authoring.md)."
+            )
         runtime_dir = docs_dir / plugin.runtime.folder
         site_dir = config.site_dir
         config.site_dir = str(docs_dir)

@@ -11,13 +11,15 @@ symbolic link loops, and a plugin with no models at all.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
 from tests.reliability.project import Project, make_project
-from tests.sitetools import build_site
+from tests.sitetools import ROOT, build_site
 
 
 def build(project: Project, site: Path, *, strict: bool) -> subprocess.CompletedProcess[str]:
@@ -103,3 +105,20 @@ def test_a_plugin_without_models_does_nothing_but_warn(tmp_path: Path) -> None:
     assert "unversioned" not in page
     assert sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) < 3_000_000
     assert build(project, tmp_path / "strict", strict=True).returncode == 1  # a warning
+
+
+def test_preparing_a_site_without_models_says_there_is_nothing_to_prepare(
+    tmp_path: Path,
+) -> None:
+    """advisor-prepare (for Zensical) runs the plugin's hooks: before, an assertion failed."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# A site\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: A site\nwatch: [docs]\nplugins:\n  - advisor\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "plugin.prepare"], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "no models are listed under plugins.advisor.models, so there is nothing to " \
+           "prepare" in done.stdout + done.stderr
