@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.site import ROOT, serve
 from plugin import fetch
 from plugin.runtime import RuntimeVerifier
-from tests.sitetools import ROOT, serve
 
 #: Kept between runs (git-ignored), so the suite downloads the 6.5 MB tarball once per machine.
 CACHE = ROOT / ".cache" / "advisor-runtime"

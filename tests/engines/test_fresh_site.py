@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from devtools.quiz import choose, quiz, recommendation, settle
+from devtools.site import ROOT, serve
 from plugin import fetch
-from tests.e2e.helpers import choose, quiz, recommendation, settle
 from tests.engines.tools import local_only, run
-from tests.sitetools import ROOT, serve
 
 PAGE = ROOT / "docs" / "use-in-your-site.md"
 ENGINES = ("MkDocs", "ProperDocs", "Zensical")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.site import ROOT
 from plugin.marker import MARKER, markers, replace
 from tests.engines.tools import BIN, run
-from tests.sitetools import ROOT
 
 MODEL = """\
 schema: 1

@@ -13,11 +13,12 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, expect
 
-from plugin import prepared
+from advisor.source import load_model_file
+from devtools.quiz import answer_all, choose, quiz, recommendation, settle
+from devtools.site import ROOT, load_config_data, serve
+from plugin import pages, prepared
 from plugin.runtime import BOOT_FILES, MANIFEST
-from tests.e2e.helpers import answer_all, choose, quiz, recommendation, settle
 from tests.engines.tools import copy_tracked, local_only, run
-from tests.sitetools import ROOT, load_config_data, serve
 
 MODELS = ("orchestration", "adoption")
 # The article's "two black boxes" case (as in tests/e2e/test_quiz.py), in the order asked.
@@ -28,13 +29,12 @@ TWO_BLACK_BOXES = [
 
 
 def expected_pages(docs: Path) -> set[str]:
-    """The pages the plugin generates for the guide's models, from the models themselves."""
-    out = set()
-    for model in MODELS:
-        data = yaml.safe_load((docs / "models" / f"{model}.yml").read_text(encoding="utf-8"))
-        out |= {f"{model}/{name}.md" for name in ("compare", "decision-tree", "paths", "changes")}
-        out |= {f"{model}/options/{option['id']}.md" for option in data["options"]}
-    return out
+    """Every page the plugin plans for the guide's models: what a MkDocs build generates."""
+    return {
+        page.src_uri
+        for model in MODELS
+        for page in pages.plan(load_model_file(docs / "models" / f"{model}.yml").model)
+    }
 
 
 @pytest.fixture(scope="module")
