@@ -113,9 +113,9 @@ def _time_hooks(cfg: Any, into: dict[str, float]) -> None:
 
 #: Functions the plugin calls, timed in the diagnostic builds: (module, attribute, label).
 PARTS = (
-    ("plugin.plugin", "read_model_file", "read the model YAML (PyYAML, pure-Python loader)"),
-    ("advisor", "check", "check the models (every answer path)"),
-    ("advisor", "load_model", "load the models"),
+    ("advisor.source", "read_model_bytes", "read the model YAML (libyaml where present)"),
+    ("advisor.source", "validate", "check and load the models (every answer path)"),
+    ("plugin.changes", "history", "What changed: git history and diffs"),
     ("plugin.plugin", "guide_version", "guide version (git log, git status)"),
     ("plugin.runtime.RuntimeVerifier", "verify", "verify the runtime (SHA-256 of 13.4 MB)"),
     ("plugin.plugin", "build_archive", "zip the advisor package"),
