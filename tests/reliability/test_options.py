@@ -54,3 +54,16 @@ def test_a_build_with_a_timer_overflow_stops_naming_the_option(tmp_path: Path) -
     assert "Traceback" not in done.stderr
     assert "option 'boot_timeout'" in done.stderr
     assert "2,200,000 is out of range: it must be from 1 to 3,600 seconds" in done.stderr
+
+
+def test_every_numeric_option_has_a_range() -> None:
+    """An option added later with a bare `c.Type(int)` would take `true`, 0 and -5 again."""
+    from plugin.config import AdvisorConfig, Bounded  # noqa: PLC0415
+
+    numeric = {name: option for name, option in AdvisorConfig._schema
+               if isinstance(option.default, int) and not isinstance(option.default, bool)}
+    assert {"boot_timeout", "max_age_days", "max_paths"} <= set(numeric)
+    for name, option in numeric.items():
+        assert isinstance(option, Bounded), f"{name} takes any number"
+        errors, _ = AdvisorPlugin().load_config({name: True})
+        assert [n for n, _ in errors] == [name]
