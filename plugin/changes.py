@@ -289,8 +289,8 @@ def _versions(
         try:
             found[blob] = cache.model_bytes(blob, contents.get(blob, b""), name,
                                             logic=False).model
-        except advisor.ModelError as err:
-            found[blob] = str(err.problems[0])
+        except advisor.ModelError as err:  # its problems hold the warnings too: name an error
+            found[blob] = str(next(p for p in err.problems if p.severity == "error"))
     return found
 
 

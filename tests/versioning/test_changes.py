@@ -74,3 +74,26 @@ def test_commit_messages_are_shown_as_text_and_headings_say_what_moved(
     assert "<script>" not in note
     assert "“&lt;script&gt;alert(1)&lt;/script&gt; *not emphasis*”" in note
 
+
+
+def test_an_unreadable_old_version_is_named_by_its_error(tmp_path: Path) -> None:
+    """Old versions are read like the current model (duplicate keys refused too); the page
+    names the version's first error, not a warning that comes before it in the file."""
+    from tests.plugin.test_hooks import tiny  # noqa: PLC0415
+
+    model = tmp_path / "tiny.yml"
+    git(tmp_path, "init", "-q")
+    good = tiny()
+    broken = good.replace("title: Tiny guide\n", "title: Tiny guide\ncriteria:\n"
+                          "  - {id: cost, label: Cost}\n").replace("recommend: b,",
+                                                                   "recommend: c,")
+    for text, subject in ((good, "First"), (broken, "Broken"), (good, "Fixed")):
+        model.write_text(text, encoding="utf-8")
+        git(tmp_path, "add", "tiny.yml")
+        git(tmp_path, "commit", "-q", "-m", subject)
+    found = changes.history(model, load_model(yaml.safe_load(good)))
+    fixed = found.entries[0]
+    assert (fixed.subject, fixed.kind) == ("Fixed", "unreadable")
+    assert fixed.note == (
+        "The version before this change cannot be read: tiny.yml:18: rules[1].recommend: "
+        "unknown option 'c' (fix: use one of: a, b)")
