@@ -402,7 +402,14 @@ class Result:
     - `what_would_change`: each single change of a path answer (the other path answers kept)
       that leads to a different outcome: `decided` with the new recommendation, or not decided
       with the options still possible then.
-    - `caveats`: the recommended options' caveats whose `when` no path answer contradicts.
+    - `caveats`: the recommended options' caveats whose `when` the path answers meet (a caveat
+      about a question the quiz did not ask is left out).
+
+    Citations in `to_dict()` (a contract with the widget): `rule.sources`,
+    `caveats[].sources` and `recommendation[].sources` are lists of
+    `{source, title, url, section}`, `url` being the page's https address with the cited
+    anchor; `why_not[].reason` is the one reason shown for each option (`reasons` holds it
+    alone, for older readers).
     """
 
     model: Model
