@@ -191,14 +191,31 @@ def test_ends_in_a_clear_error_with_retry_within_the_limit(
     assert page.locator("[data-xss], img[src=x]").count() == 0
 
 
+@pytest.fixture(scope="module")
+def recovered(failed: dict[str, Failed]) -> dict[str, Failed]:
+    """The RECOVER pages with their fault removed and "Try again" clicked on all of them at
+    once, so that their boots overlap; each waited for until it settles."""
+    for name in RECOVER:
+        page = failed[name].page
+        page.unroute_all()
+        if id(page) in SESSIONS:
+            SESSIONS[id(page)].send("Network.emulateNetworkConditions", FAST)
+        quiz(page).locator("[data-advisor-retry]").click()
+    for name in RECOVER:
+        settle(failed[name].page, quiz(failed[name].page), timeout=(QUICK_TIMEOUT + 30) * 1000)
+    return failed
+
+
 @pytest.mark.parametrize("name", RECOVER)
-def test_try_again_works_once_the_fault_is_gone(name: str, failed: dict[str, Failed]) -> None:
-    page = failed[name].page
-    page.unroute_all()
-    if id(page) in SESSIONS:
-        SESSIONS[id(page)].send("Network.emulateNetworkConditions", FAST)
+def test_try_again_works_once_the_fault_is_gone(name: str, recovered: dict[str, Failed]) -> None:
+    page = recovered[name].page
     root = quiz(page)
-    try_again(page, root)
+    if root.get_attribute("data-advisor-state") != "ready":
+        # Booting all at once can outlast the limit on a busy machine: a time-out, and only a
+        # time-out, is retried alone.
+        text = root.locator("[data-advisor-status]").inner_text()
+        assert "no answer from Python after" in text, text
+        try_again(page, root)
     assert answer_all(page, root)
 
 
