@@ -43,7 +43,7 @@ def test_every_page_shows_the_commit_and_its_date(
 ) -> None:
     _, commits = guide_repo
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 9  # home, 404, matrix, diagram, paths, changes, 3 options
+    assert len(pages) == 10  # home, 404, matrix, diagram, paths, changes, sources, 3 options
     for page in pages:
         footer = FOOTER.findall(page.read_text(encoding="utf-8"))
         assert footer == [f"Guide version {commits['second']} (2026-03-02)"], page
@@ -120,8 +120,9 @@ def test_what_changed_is_in_the_models_section_before_its_options(site: Path) ->
     titles = [t.strip() for t in re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>',
                                             nav, re.S)]
     start = titles.index("Which service should run our job?")
-    assert titles[start + 1:start + 6] == [
-        "Comparison matrix", "Decision diagram", "Every answer path", "What changed", "Options"]
+    assert titles[start + 1:start + 7] == [
+        "Comparison matrix", "Decision diagram", "Every answer path", "What changed",
+        "Sources and review", "Options"]
 
 
 def stale_warning(path: str, what: str) -> str:
