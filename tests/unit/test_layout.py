@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from tests.unit.helpers import REPO
 
 OUTSIDE_TESTS = sorted(
@@ -12,6 +14,7 @@ OUTSIDE_TESTS = sorted(
 )
 
 
+@pytest.mark.cpython_only  # the repository's other folders are not copied into Pyodide
 def test_nothing_outside_tests_imports_tests() -> None:
     found = []
     for path in OUTSIDE_TESTS:
