@@ -1,9 +1,9 @@
 """The guide is written in its own words: no run of six words copied from the source article.
 
-Section names, the article's title and address and lists of product names are exempt; short quoted terms
-stay under six words. The article is read from `../shared/reference/` beside the repository;
-where it is missing the test is skipped, except under `CI=true`, where it fails: a CI run must
-not pass by testing nothing.
+Section names, the article's title and address and lists of product names are exempt; short
+quoted terms stay under six words. The article is read from `../shared/reference/` beside the
+repository; where it is missing the test is skipped, except under `CI=true`, where it fails: a
+CI run must not pass by testing nothing.
 """
 
 from __future__ import annotations

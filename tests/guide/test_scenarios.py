@@ -146,7 +146,8 @@ def test_every_option_and_rule_is_sourced_and_reviewed(model_id: str) -> None:
         "https://www.chaosgears.com/blog/machine-learning-pipelines-at-aws-which-service-should-i-use")
     assert article["kind"] == "reasoning"
     for source in data["sources"].values():
-        assert source["url"].startswith("https://") and source.get("read"), source
+        assert source["url"].startswith("https://"), source
+        assert source.get("read"), source
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)

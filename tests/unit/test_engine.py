@@ -248,7 +248,8 @@ def test_why_not_while_incomplete_covers_only_options_already_ruled_out(guide: M
 def test_no_rule_id_in_any_reader_text(guide: Model) -> None:
     rule_ids = [r.id for r in guide.rules]
     for answers in ({"complexity": "simple", "owner": "devops"},
-                    {"complexity": "branching", "owner": "platform", "gpu": "yes", "services": "many"},
+                    {"complexity": "branching", "owner": "platform", "gpu": "yes",
+                     "services": "many"},
                     {"complexity": "branching", "owner": "ml", "services": "many"}):
         result = recommend(guide, answers)
         texts = [w.reason for w in result.why_not] + [result.decision_record()]
