@@ -24,7 +24,7 @@ from playwright.sync_api import sync_playwright
 
 from advisor import enumerate_paths
 from advisor.source import load_model_file
-from bench import browser, build, engine
+from bench import browser, build, engine, snapshot
 from bench.floor import write_floor
 from bench.report import Row, fmt, markdown, stats, table
 from bench.server import serve
@@ -280,6 +280,9 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 [g["private_window"]["gzip"]["second_visit"]["total"]], "as is",
                 [g["private_window"]["raw"]["second_visit"]["total"]], True),
         ]
+    sn = results.get("snapshot")
+    if sn:
+        rows += snapshot_rows(sn)
     bd = results.get("build")
     if bd:
         rows += [
@@ -320,6 +323,45 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
                 f"(longest {item['longest_path']})", "ms",
                 [s * 1000 for s in item["check_s"]], "enumerate_paths",
                 [s * 1000 for s in item["enumerate_s"]]))
+    return rows
+
+
+def snapshot_rows(sn: dict[str, Any]) -> list[Row]:
+    """Cold first answer, snapshot against stock boot, at localhost and behind the link."""
+    runs = sn["runs"]
+    rows = []
+    for net, snap_target, snap_limit in (("localhost", "≤ 0.50x floor", 0.5),
+                                         (f"{sn['mbit']:g} Mbit/s", "≤ 1.00x floor", 1.0)):
+        floor = col(runs, f"floor, {net}", "ready_ms")
+        rows += [
+            Row("9", f"Floor, cold, {net} (.gz copies): page start → Python ready", "ms", floor),
+            Row("9", f"Quiz, cold, {net}, snapshot boot: first answer → first question", "ms",
+                col(runs, f"quiz snapshot, {net}", "first_question_ms"), "floor", floor, True,
+                snap_target, snap_limit, "ratio"),
+            Row("9", f"Quiz, cold, {net}, stock boot: first answer → first question", "ms",
+                col(runs, f"quiz stock, {net}", "first_question_ms"), "floor", floor, True),
+            Row("9", f"Quiz, cold, {net}, snapshot boot: page start → first question", "ms",
+                col(runs, f"quiz snapshot, {net}", "nav_to_first_question_ms"),
+                "stock boot", col(runs, f"quiz stock, {net}", "nav_to_first_question_ms"), True),
+        ]
+    warm = col(runs, "floor, localhost, warm", "ready_ms")
+    rows += [
+        Row("9", "Floor, warm, localhost: page start → Python ready", "ms", warm),
+        Row("9", "Quiz, warm, localhost, snapshot boot: first answer → first question", "ms",
+            col(runs, "quiz snapshot, localhost, warm", "first_question_ms"), "floor warm", warm,
+            True, "≤ 0.50x floor", 0.5, "ratio"),
+        Row("9", "Quiz, warm, localhost, stock boot: first answer → first question", "ms",
+            col(runs, "quiz stock, localhost, warm", "first_question_ms"), "floor warm", warm,
+            True, "≤ 1.00x floor", 1.0, "ratio"),
+    ]
+    used = [run[f"quiz snapshot, {net}"].get("snapshot") for run in runs
+            for net in ("localhost", f"{sn['mbit']:g} Mbit/s")]
+    rows.append(Row("9", "Snapshot boots that used the snapshot (of all snapshot visits)", "",
+                    [sum(u == "used" for u in used)], "visits", [len(used)]))
+    rows.append(Row("9", "Bytes: snapshot, .gz copy", "B",
+                    [v for k, v in sn["gzip_sizes"].items() if k.startswith("snapshot-")],
+                    "runtime .gz copies", [sum(v for k, v in sn["gzip_sizes"].items()
+                                               if not k.startswith("snapshot-"))], True))
     return rows
 
 
@@ -406,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mbit", type=float, default=40.0,
                         help="link speed for the gzip comparison, Mbit/s (40)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["browser", "gzip", "build", "engine"],
+                        choices=["browser", "snapshot", "gzip", "build", "engine"],
                         help="leave a part out (repeatable)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON")
     args = parser.parse_args(argv)
@@ -434,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"browser figures, {runs} runs")
                 section(results, "browser", log, lambda: browser_figures(
                     base, state, runs=runs, tmp=tmp, log=log))
+        if "snapshot" not in args.skip:
+            log(f"snapshot figures, {runs} runs, localhost and {args.mbit:g} Mbit/s")
+            section(results, "snapshot", log, lambda: snapshot.measure(
+                site, floor_dir, answer_paths()[0], runs=runs, mbit=args.mbit, tmp=tmp,
+                log=log))
         if "gzip" not in args.skip:
             log(f"gzip_static figures, {gzip_runs} run(s)")
             section(results, "gzip", log, lambda: gzip_figures(

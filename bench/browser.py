@@ -337,13 +337,15 @@ def reading(page: Page, path: list[tuple[str, str]], delay_ms: int) -> None:
 
 def quiz_immediate(
     page: Page, base: str, state: ServerState, path: list[tuple[str, str]], cpu: Any = None,
+    *, url: str | None = None,
 ) -> dict[str, Any]:
     """The impatient reader (`page` prepared with `reading(page, path, 0)`): answers the first
     question the moment the widget can take it, and every later one the moment it appears.
-    `cpu` (`Browser.cpu`) adds the browser's CPU time from the page's start to the result."""
+    `cpu` (`Browser.cpu`) adds the browser's CPU time from the page's start to the result;
+    `url` is the quiz page's path (default ``quiz/``)."""
     mark = state.mark()
     before = _cpu(cpu)
-    page.goto(base + "quiz/", wait_until="domcontentloaded")
+    page.goto(base + (url or "quiz/"), wait_until="domcontentloaded")
     page.wait_for_function(
         "() => document.querySelector('[data-recommendation]')"
         " || document.querySelector('[data-advisor-state=error]')",

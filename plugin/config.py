@@ -75,3 +75,9 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     publish_models = c.Type(bool, default=False)
     """Also publish the model files themselves (the YAML under the models' folders, comments
     included) in the site. Off by default: readers get the pages and the quiz built from them."""
+
+    snapshot = c.Type(bool, default=True)
+    """Boot the quiz's Python from a memory snapshot made at build time (advisor imported, models
+    loaded) instead of starting it in the reader's browser: see the Performance page. Made under
+    Node once per content and kept in ``node_modules/.cache/advisor-snapshot``; the worker falls
+    back to the stock boot when it is missing or does not match the runtime."""

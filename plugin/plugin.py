@@ -30,6 +30,7 @@ from . import files as docsfiles
 from .cache import Cache
 from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
+from .snapshot import Snapshot, SnapshotMaker
 from .version import GuideVersion, guide_version
 
 log = get_plugin_logger(__name__)
@@ -68,9 +69,13 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._use_directory_urls = True
         self.bytes_copied = 0
         self.version = GuideVersion(None, None)
+        self._snapshots = SnapshotMaker()  # plugin/snapshot.py
+        self.snapshot: Snapshot | None = None
+        self._serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Fail fast, before any page: load and check every model and verify the runtime; then
@@ -127,6 +132,16 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
         for loaded in self.models.values():
             self._generated.append(File.generated(config, loaded.json_uri, content=loaded.payload))
+        # The worker's memory snapshot (plugin/snapshot.py); serve only reuses a cached one.
+        self.snapshot = self._snapshots.get(
+            self.runtime, archive, [m.payload for m in self.models.values()],
+            make=not self._serving,
+        ) if self.config.snapshot else None
+        if self._snapshots.error:
+            log.warning(
+                "advisor: no Pyodide memory snapshot in this build, so the quiz starts Python "
+                "the slower stock way: %s. Fix: install Node 20+ and run `npm ci`, or set "
+                "`snapshot: false` under plugins.advisor.", self._snapshots.error)
         config.extra_css.append(self.assets["widget.css"])
         config.extra_css.append(self.assets["pages.css"])  # the generated pages' look
         config.extra_javascript.append(self.assets["widget.js"])
@@ -211,6 +226,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             self._verifier,
         )
         log.debug("Pyodide runtime installed, %d bytes copied", self.bytes_copied)
+        if self.snapshot is not None:
+            self.bytes_copied += self._snapshots.install(
+                self.snapshot, Path(config.site_dir), PREFIX, gzip_copy=self.config.gzip)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -317,6 +335,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         if not self.config.generate_pages:
             # Those pages do not exist: no link to them (the quiz shows option names as text).
             settings.update(fallback=None, diagramUrl=None, optionUrls={})
+        if self.snapshot is not None:
+            settings["snapshot"] = self.snapshot.settings(rel(self.snapshot.uri(PREFIX)))
         return {
             "model": loaded.model,
             "first": first,

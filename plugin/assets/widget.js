@@ -72,7 +72,8 @@
       };
       this.worker.onmessageerror = () => this.fail(new Error("the Python worker sent an unreadable message"));
       this.booting = this.send(
-        { op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock, modelUrl: absolute(s.modelUrl) },
+        { op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock, modelUrl: absolute(s.modelUrl),
+          snapshot: s.snapshot ? { ...s.snapshot, url: absolute(s.snapshot.url) } : null },
         s.timeout * 1000,
       ).catch((error) => {
         this.fail(error);

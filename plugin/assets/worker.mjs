@@ -1,7 +1,8 @@
 // The advisor's Web Worker: boots Pyodide from the site itself, unpacks the advisor package and
 // passes JSON to advisor.web.handle. It makes no decision of its own.
 //
-// Messages in:  {id, op: "boot", indexUrl, archive, lock}
+// Messages in:  {id, op: "boot", indexUrl, archive, lock, modelUrl,
+//                snapshot: {url, pyodide, bytes, sha256} | null}
 //               {id, op: "load", modelUrl, version}
 //               {id, op: "call", request}          (request: a JSON string for advisor.web)
 // Messages out: {id, ok: true, value} | {id, ok: false, error}
@@ -27,31 +28,76 @@ async function fetchOk(url, what) {
   return response;
 }
 
+// The build's memory snapshot (plugin/snapshot.py): Python with the advisor imported and the
+// models loaded. Its download starts with the boot; `verified` resolves to the bytes only when
+// the page says it was made for this very Pyodide and the bytes have the size and SHA-256 the
+// page gives, and rejects otherwise (the caller then boots the stock way). The check overlaps
+// the download of the runtime, which loadPyodide starts before it awaits the snapshot.
+function fetchSnapshot({ url, pyodide, bytes: size, sha256 }) {
+  const download = new AbortController(); // stopped as soon as the snapshot cannot be used
+  const body = fetch(url, { signal: download.signal }).then((r) => {
+    if (!r.ok) throw new Error(`The snapshot could not be loaded (${r.status} ${r.statusText || "error"} for ${url})`);
+    return r.arrayBuffer();
+  });
+  body.catch(() => {});
+  const verified = async (pyodideVersion) => {
+    if (pyodide !== pyodideVersion) {
+      download.abort();
+      throw new Error(`the snapshot was made for Pyodide ${pyodide}, not ${pyodideVersion}`);
+    }
+    const bytes = await body;
+    if (bytes.byteLength !== size) throw new Error(`the snapshot has ${bytes.byteLength} bytes, not ${size}`);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex !== sha256) throw new Error("the snapshot does not match its SHA-256");
+    return bytes;
+  };
+  return { verified };
+}
+
 // Boot Pyodide and the advisor once; reply with where the time went (ms), for the benchmark.
-async function boot({ indexUrl, archive, lock, modelUrl }) {
+async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   if (handle) return null;
   const started = performance.now();
   // Fetch the advisor package and the model while Pyodide boots, not after.
   const packageBytes = fetchOk(archive, "The advisor package").then((r) => r.arrayBuffer());
   if (modelUrl) prefetchModel(modelUrl);
   packageBytes.catch(() => {}); // reported below, when it is awaited
-  const { loadPyodide } = await import(new URL("pyodide.mjs", indexUrl).href);
-  const failed = new Promise((_, reject) => {
-    failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
-  });
-  try {
-    pyodide = await Promise.race([
-      loadPyodide({ indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr: () => {} }),
-      failed,
-    ]);
-  } finally {
-    failBoot = null;
+  const { loadPyodide, version } = await import(new URL("pyodide.mjs", indexUrl).href);
+  // After that import, not before: a download started at the worker's first instant is never
+  // seen by Playwright's request routing, which the fallback tests rely on; it costs one
+  // small request's time.
+  const fetched = snapshot ? fetchSnapshot(snapshot) : null;
+  const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr: () => {} };
+  const start = (extra) => {
+    const failed = new Promise((_, reject) => {
+      failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
+    });
+    return Promise.race([loadPyodide({ ...options, ...extra }), failed]).finally(() => (failBoot = null));
+  };
+  let snapshotUsed = false;
+  let snapshotError = null;
+  if (fetched) {
+    try {
+      const bytes = fetched.verified(version);
+      bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
+      pyodide = await start({ _loadSnapshot: bytes });
+      // The snapshot was made with fixed seeds (for reproducible builds): reseed from entropy.
+      pyodide.runPython("import random; random.seed()");
+      snapshotUsed = true;
+    } catch (error) {
+      pyodide = null;
+      snapshotError = String((error && error.message) || error);
+    }
   }
+  if (!pyodide) pyodide = await start({});
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
   const packageReady = performance.now();
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  if (!snapshotUsed) {
+    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  }
   const web = pyodide.pyimport("advisor.web");
   handle = web.handle;
   const done = performance.now();
@@ -59,6 +105,7 @@ async function boot({ indexUrl, archive, lock, modelUrl }) {
     loadPyodideMs: pyodideReady - started,
     waitPackageMs: packageReady - pyodideReady,
     unpackImportMs: done - packageReady,
+    snapshot: snapshotUsed ? "used" : snapshotError, // null: the page named none
   };
 }
 

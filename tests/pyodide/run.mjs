@@ -2,11 +2,14 @@
 // real Pyodide (node_modules/pyodide, the runtime the guide ships) under Node, in ONE boot.
 //
 //   node tests/pyodide/run.mjs [--wheels DIR] [--models FILE.json --snapshot OUT.json]
-//                              [--report OUT.json] [-- PYTEST ARGS...]
+//                              [--report OUT.json] [--memory-snapshot FILE] [-- PYTEST ARGS...]
 //
 // PYTEST ARGS naming tests (tests/unit/test_engine.py, ...) replace the default tests/unit.
 //
 // - Boots Pyodide offline from node_modules/pyodide: no loadPackage, no micropip, no CDN.
+//   With --memory-snapshot, boots from that memory snapshot (plugin/snapshot.py: the advisor
+//   already imported, the models loaded), as the quiz's worker does: the tests then run
+//   against the snapshot's advisor modules. The report's "boot" says which boot it was.
 // - Installs every wheel in --wheels (default .cache/pyodide-wheels, filled by
 //   scripts/setup.sh: pytest and its dependencies, hypothesis, PyYAML) with unpackArchive.
 //   PyYAML's wheel is a CPython one: its C accelerator is deleted, its pure-Python code stays.
@@ -33,7 +36,7 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === "--") { opts.pytest = argv.slice(i + 1); break; }
     const name = { "--wheels": "wheels", "--models": "models", "--snapshot": "snapshot",
-      "--report": "report" }[arg];
+      "--report": "report", "--memory-snapshot": "memorySnapshot" }[arg];
     if (!name || i + 1 >= argv.length) {
       console.error(`run.mjs: unknown or incomplete argument ${arg}`);
       process.exit(2);
@@ -79,7 +82,17 @@ async function main() {
 
   const started = Date.now();
   const { loadPyodide } = await import(path.join(PYODIDE_DIR, "pyodide.mjs"));
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_DIR + path.sep });
+  const pyodide = await loadPyodide({
+    indexURL: PYODIDE_DIR + path.sep,
+    ...(opts.memorySnapshot ? { _loadSnapshot: new Uint8Array(fs.readFileSync(opts.memorySnapshot)) } : {}),
+  });
+  // Which advisor modules Python holds before this script has given it any file.
+  const boot = {
+    memorySnapshot: Boolean(opts.memorySnapshot),
+    preloaded: pyodide.runPython(
+      "import sys; sorted(m for m in sys.modules if m == 'advisor' or m.startswith('advisor.'))").toJs(),
+  };
+  if (opts.memorySnapshot) pyodide.runPython("import random; random.seed()"); // as the worker does
   pyodide.setStdout({ write: (buf) => { process.stdout.write(buf); return buf.length; } });
   pyodide.setStderr({ write: (buf) => { process.stderr.write(buf); return buf.length; } });
   const booted = Date.now();
@@ -107,6 +120,12 @@ os.chdir(${JSON.stringify(ROOT)})
 sys.path.insert(0, ${JSON.stringify(ROOT)})
 sys.dont_write_bytecode = True
 `);
+  if (opts.memorySnapshot) {
+    // The snapshot's modules stay as imported; the modules the browser never gets (cli,
+    // source) come from the copy, as does everything else after a restore: the snapshot holds
+    // Python's memory, not its file system.
+    pyodide.runPython(`import advisor; advisor.__path__.insert(0, ${JSON.stringify(`${ROOT}/advisor`)})`);
+  }
   console.log(`run.mjs: ${pyodide.runPython("import sys; sys.version")} on ` +
     `${pyodide.runPython("import sys; sys.platform")} (Pyodide ${pyodide.version}); ` +
     `booted in ${((booted - started) / 1000).toFixed(1)} s; ${wheels.length} wheels, ` +
@@ -144,9 +163,9 @@ int(pytest.main(list(pytest_args)))
   const seconds = ((Date.now() - t1) / 1000).toFixed(1);
   let summary = "";
   if (pyodide.FS.analyzePath("/tmp/report.json").exists) {
-    const report = pyodide.FS.readFile("/tmp/report.json", { encoding: "utf8" });
-    if (opts.report) fs.writeFileSync(opts.report, report);
-    const r = JSON.parse(report);
+    const r = JSON.parse(pyodide.FS.readFile("/tmp/report.json", { encoding: "utf8" }));
+    r.boot = boot;
+    if (opts.report) fs.writeFileSync(opts.report, JSON.stringify(r, null, 1));
     summary = `: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.errors} errors`;
   }
   console.log(`run.mjs: pytest exited ${status} in ${seconds} s${summary}; ` +

@@ -4,6 +4,8 @@ as CPython does on every answer path of the shipped models.
 One Node process (`run.mjs`, one Pyodide boot) does both: it writes the equivalence snapshot of
 the models (read here with PyYAML, passed as JSON) and runs tests/unit with pytest. The tests
 below check its exit status, its report and the snapshot against the same snapshot made here.
+Each runs twice: on a stock boot, and on an interpreter booted from the memory snapshot the
+quiz's worker boots from (plugin/snapshot.py), whose advisor modules were imported at build time.
 Skipped only when `node` or `node_modules/pyodide` is missing; `bash scripts/test.sh` sets both
 up, and the wheels Pyodide needs (`.cache/pyodide-wheels/`).
 """
@@ -48,8 +50,20 @@ class Run:
         return f"run.mjs exited {self.returncode} after {self.seconds:.1f} s:\n{tail}"
 
 
-@pytest.fixture(scope="module")
-def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+def memory_snapshot(models: dict[str, Any]) -> Path:
+    """The memory snapshot of the advisor and these models, as the plugin makes it."""
+    import advisor  # noqa: PLC0415
+    from plugin.runtime import RuntimeVerifier, build_archive  # noqa: PLC0415
+    from plugin.snapshot import make_now  # noqa: PLC0415
+
+    runtime = RuntimeVerifier().verify(PYODIDE.parent)
+    payloads = [json.dumps(data, sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":")).encode() for data in models.values()]
+    return make_now(runtime, build_archive(Path(advisor.__file__).parent), payloads)
+
+
+@pytest.fixture(scope="module", params=["stock boot", "memory snapshot"])
+def pyodide_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the engine cannot be run in Pyodide here")
@@ -73,6 +87,8 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         str(work / "snapshot.json"),
         "--report",
         str(work / "report.json"),
+        *(["--memory-snapshot", str(memory_snapshot(models))]
+          if request.param == "memory snapshot" else []),
         "--",
         "-q",
         "-rs",
@@ -98,8 +114,16 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         if (work / "snapshot.json").exists()
         else None
     )
-    print(f"\nPyodide run: {seconds:.1f} s\n{output[-3000:]}")
-    return Run(returncode, output, seconds, report, snap, models)
+    print(f"\nPyodide run ({request.param}): {seconds:.1f} s\n{output[-3000:]}")
+    run = Run(returncode, output, seconds, report, snap, models)
+    boot = report.get("boot", {})
+    if request.param == "memory snapshot":
+        # Booted from the snapshot: the advisor was there before run.mjs gave Python any file.
+        assert boot.get("memorySnapshot") is True, run.explain()
+        assert "advisor.web" in boot.get("preloaded", []), run.explain()
+    else:
+        assert boot.get("preloaded") == [], run.explain()
+    return run
 
 
 def test_runs_on_python_314_in_emscripten(pyodide_run: Run) -> None:

@@ -1,0 +1,93 @@
+// Make a Pyodide memory snapshot of an interpreter that has the advisor imported and the
+// guide's models loaded, for the quiz's worker to boot from (plugin/snapshot.py runs this).
+//
+//   node plugin/snapshot.mjs SPEC.json
+//
+// SPEC: {"runtime": DIR, "archive": ZIP, "models": [JSON file, ...], "out": FILE}
+//
+// Pyodide's snapshot API is private (`_makeSnapshot`, `makeMemorySnapshot`, `_loadSnapshot`):
+// tests/plugin/test_snapshot.py and the browser tests pin what the guide relies on.
+//
+// The snapshot is the interpreter's whole WebAssembly memory. To make it the same bytes on
+// every build, everything that differs between two runs is fixed here: the hash seed, the
+// random module's seed, and the clock that Python reads at start-up is left out of the heap by
+// not keeping any value computed from it (see `settle` below).
+import nodeCrypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+function fail(message) {
+  console.error(`snapshot.mjs: ${message}`);
+  process.exit(2);
+}
+
+// What differs between two runs, made the same: entropy (Python seeds its hash secret, the
+// random module and its allocator's free-list keys from it), the wall clock (file times in
+// Pyodide's in-memory file system, stat results) and the monotonic clock.
+function fixTheWorld() {
+  let state = 0x9e3779b9;
+  const next = () => {
+    // xorshift32: not for secrets; nothing in the snapshot guards a secret
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    return state;
+  };
+  const fill = (view) => {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next() & 0xff;
+    return view;
+  };
+  nodeCrypto.randomFillSync = fill; // what Pyodide's getentropy calls under Node
+  globalThis.crypto.getRandomValues = fill;
+  Math.random = () => next() / 2 ** 32;
+  const EPOCH = Date.UTC(2000, 0, 1);
+  Date.now = () => EPOCH;
+  let tick = 0;
+  performance.now = () => (tick += 0.001);
+}
+
+async function main() {
+  if (process.argv.length !== 3) fail("usage: node plugin/snapshot.mjs SPEC.json");
+  fixTheWorld();
+  const spec = JSON.parse(fs.readFileSync(process.argv[2], "utf-8"));
+  const runtime = path.resolve(spec.runtime) + path.sep;
+  const { loadPyodide, version } = await import(path.join(runtime, "pyodide.mjs"));
+  const lock = JSON.parse(fs.readFileSync(path.join(runtime, "pyodide-lock.json"), "utf-8"));
+  const pyodide = await loadPyodide({
+    indexURL: runtime,
+    lockFileContents: { info: lock.info, packages: {} },
+    env: { PYTHONHASHSEED: "0" },
+    stdout: (line) => console.error(`python: ${line}`),
+    stderr: (line) => console.error(`python: ${line}`),
+    _makeSnapshot: true,
+  });
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  pyodide.unpackArchive(new Uint8Array(fs.readFileSync(spec.archive)), "zip",
+    { extractDir: sitePackages });
+  pyodide.globals.set("_model_texts", pyodide.toPy(spec.models.map(
+    (file) => fs.readFileSync(file, "utf-8"))));
+  // Import every browser module of the advisor and load each model as the worker would, so
+  // that the reader's first request finds the code compiled and the memo tables built.
+  const loaded = pyodide.runPython(`
+import importlib, json, pkgutil, random
+importlib.invalidate_caches()  # the clock stands still: directory times cannot tell
+import advisor
+for _info in sorted(pkgutil.iter_modules(advisor.__path__), key=lambda m: m.name):
+    importlib.import_module(f"advisor.{_info.name}")
+from advisor.web import handle as _handle
+_replies = [json.loads(_handle(json.dumps({"op": "load", "version": None, "model": json.loads(t)})))
+            for t in _model_texts]
+del _model_texts
+random.seed(0)
+[r.get("model") if r.get("ok") else "error: " + r["error"]["message"] for r in _replies]
+`).toJs();
+  const errors = loaded.filter((m) => String(m).startsWith("error: "));
+  if (errors.length) fail(`a model does not load in Pyodide: ${errors.join("; ")}`);
+  pyodide.runPython("del _replies, _info, _handle; import gc; gc.collect()");
+  const snapshot = pyodide.makeMemorySnapshot();
+  fs.writeFileSync(spec.out, snapshot);
+  console.log(JSON.stringify({ pyodide: version, bytes: snapshot.length, models: loaded }));
+}
+
+main().then(() => process.exit(0), (error) => fail(String((error && error.stack) || error)));

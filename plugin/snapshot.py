@@ -1,0 +1,194 @@
+"""A memory snapshot of Pyodide with the advisor imported and the guide's models loaded, for
+the quiz's worker to boot from instead of starting Python (see docs/performance.md).
+
+``plugin/snapshot.mjs`` makes it under Node from the very files the site ships: the pinned
+runtime, the advisor archive and the models' JSON. It is made once per content of those inputs
+(and of the script), kept in ``node_modules/.cache/advisor-snapshot`` beside the runtime with a
+``.gz`` copy, and the same inputs always give the same bytes, so builds stay reproducible.
+
+Making one takes a Pyodide boot under Node (5-15 s on a busy two-core machine), once per
+change of the advisor or a model; every other build finds it in the cache. The page names it
+by its content hash and carries its description (Pyodide version, size, SHA-256); the worker
+checks both and boots the stock way when anything is missing or does not match, so a failure
+here costs the reader time, never the quiz.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .runtime import MANIFEST, Runtime, _place
+
+SCRIPT = Path(__file__).with_name("snapshot.mjs")
+#: Seconds a snapshot may take to make; a Pyodide boot under Node takes 5-15 s.
+TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A made snapshot: where it is cached, where it goes in the site, what the worker checks."""
+
+    key: str  # SHA-256 of the inputs: the name in the cache
+    cache: Path
+    pyodide: str
+    bytes: int
+    sha256: str  # of the snapshot: its name in the site
+
+    @property
+    def cached(self) -> Path:
+        return self.cache / f"{self.key}.bin"
+
+    def uri(self, folder: str) -> str:
+        return f"{folder}/snapshot-{self.sha256[:12]}.bin"
+
+    def settings(self, url: str) -> dict[str, object]:
+        """What the page tells the worker (plugin/assets/worker.mjs checks each)."""
+        return {"url": url, "pyodide": self.pyodide, "bytes": self.bytes, "sha256": self.sha256}
+
+
+def inputs_key(runtime: Runtime, archive: bytes, payloads: list[bytes]) -> str:
+    """SHA-256 over everything that decides the snapshot's bytes."""
+    digest = hashlib.sha256()
+    parts = [
+        b"pyodide " + runtime.version.encode(),
+        MANIFEST.read_bytes(),  # the runtime files' digests, as verified
+        SCRIPT.read_bytes(),
+        archive,
+        *payloads,
+    ]
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+class SnapshotMaker:
+    """Makes or reuses the snapshot of a build's inputs and installs it into the site.
+
+    One object lives as long as the plugin, so that ``mkdocs serve`` rebuilds do not check the
+    cached snapshot again."""
+
+    def __init__(self, cache: Path | None = None) -> None:
+        self._cache = cache  # default: node_modules/.cache/advisor-snapshot
+        self._error: str | None = None
+        self._checked: dict[tuple[str, int, int], Snapshot | None] = {}  # cached, found whole
+
+    def cache_dir(self, runtime: Runtime) -> Path:
+        return self._cache or runtime.source_dir.parent / ".cache" / "advisor-snapshot"
+
+    @property
+    def error(self) -> str | None:
+        """Why the last snapshot asked for could not be made (None if it was)."""
+        return self._error
+
+    def get(
+        self, runtime: Runtime, archive: bytes, payloads: list[bytes], *, make: bool = True,
+    ) -> Snapshot | None:
+        """The snapshot of these inputs, from the cache or made now; None when it cannot be
+        made (``error`` says why) or, with ``make=False`` (``mkdocs serve``), is not cached."""
+        self._error = None
+        key = inputs_key(runtime, archive, payloads)
+        cache = self.cache_dir(runtime)
+        found = self._intact(cache, key)
+        if found is not None or not make:
+            return found
+        node = shutil.which("node")
+        if node is None:
+            self._error = "`node` is not on PATH"
+            return None
+        self._make(node, runtime, archive, payloads, key=key, cache=cache)
+        return None if self._error else self._intact(cache, key)
+
+    def _intact(self, cache: Path, key: str) -> Snapshot | None:
+        """The cached snapshot, if it has the size and SHA-256 its JSON records and its .gz
+        copy holds the same bytes (checked once per size and modification time, so that
+        ``mkdocs serve`` rebuilds do not hash it again)."""
+        try:
+            info = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+            stat = (cache / f"{key}.bin").stat()
+            gz = (cache / f"{key}.bin.gz").stat()
+        except (OSError, ValueError):
+            return None
+        mark = (key, stat.st_size, stat.st_mtime_ns + gz.st_size)
+        if mark not in self._checked:
+            data = (cache / f"{key}.bin").read_bytes()
+            packed = (cache / f"{key}.bin.gz").read_bytes()
+            whole = (len(data) == info.get("bytes")
+                     and hashlib.sha256(data).hexdigest() == info.get("sha256")
+                     and hashlib.sha256(packed).hexdigest() == info.get("gzip_sha256"))
+            self._checked[mark] = Snapshot(
+                key, cache, info["pyodide"], info["bytes"], info["sha256"]) if whole else None
+        return self._checked[mark]
+
+    def _make(
+        self, node: str, runtime: Runtime, archive: bytes, payloads: list[bytes], *, key: str,
+        cache: Path,
+    ) -> None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="advisor-snapshot-", dir=cache) as tmp:
+                work = Path(tmp)
+                (work / "advisor.zip").write_bytes(archive)
+                models = []
+                for index, payload in enumerate(payloads):
+                    models.append(str(work / f"model-{index}.json"))
+                    Path(models[-1]).write_bytes(payload)
+                spec = {"runtime": str(runtime.source_dir), "archive": str(work / "advisor.zip"),
+                        "models": models, "out": str(work / "snapshot.bin")}
+                (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+                done = subprocess.run(
+                    [node, str(SCRIPT), str(work / "spec.json")], capture_output=True,
+                    text=True, timeout=TIMEOUT, check=False,
+                )
+                if done.returncode != 0:
+                    tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-8:])
+                    self._error = f"{SCRIPT.name} exited {done.returncode}:\n{tail}"
+                    return
+                raw = work / "snapshot.bin"
+                data = raw.read_bytes()
+                with (
+                    (work / "snapshot.bin.gz").open("wb") as sink,
+                    gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=9,
+                                  mtime=0) as out,
+                ):
+                    out.write(data)
+                info = {"pyodide": runtime.version, "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(), "inputs": key,
+                        "gzip_sha256": hashlib.sha256(
+                            (work / "snapshot.bin.gz").read_bytes()).hexdigest()}
+                (work / "snapshot.json").write_text(
+                    json.dumps(info, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+                # The JSON last: its presence means the other two are complete.
+                raw.replace(cache / f"{key}.bin")
+                (work / "snapshot.bin.gz").replace(cache / f"{key}.bin.gz")
+                (work / "snapshot.json").replace(cache / f"{key}.json")
+        except (OSError, subprocess.SubprocessError) as error:
+            self._error = f"{type(error).__name__}: {error}"
+
+    @staticmethod
+    def install(snapshot: Snapshot, site_dir: Path, folder: str, *, gzip_copy: bool) -> int:
+        """Put the snapshot (and its .gz copy) into the site; the bytes copied."""
+        target = site_dir / snapshot.uri(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copied = _place(snapshot.cached, target)
+        if gzip_copy:
+            copied += _place(snapshot.cached.with_name(snapshot.cached.name + ".gz"),
+                             target.with_name(target.name + ".gz"))
+        return copied
+
+def make_now(
+    runtime: Runtime, archive: bytes, payloads: list[bytes], cache: Path | None = None
+) -> Path:
+    """The cached snapshot of these inputs, made now if need be (for tests and tools)."""
+    maker = SnapshotMaker(cache)
+    snapshot = maker.get(runtime, archive, payloads)
+    if snapshot is None:
+        raise RuntimeError(f"no snapshot: {maker.error}")
+    return snapshot.cached

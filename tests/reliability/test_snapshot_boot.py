@@ -1,0 +1,205 @@
+"""The quiz boots Python from the build's memory snapshot (plugin/snapshot.py), and from the
+stock runtime whenever the snapshot is missing, truncated, corrupt, made for another Pyodide
+or refused by Pyodide itself: the reader gets the same answers either way, and no error.
+
+Faults are injected in the browser with `page.route`: on the worker's request for the
+snapshot, or on the quiz page, whose settings describe the snapshot. The site is the guide
+built with a generous boot time limit: a fallback is a failed attempt and then a stock boot,
+which on a busy two-core machine can outlast the default 30 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route
+
+from tests.reliability.browser import Watch, answer_all, quiz
+from tests.reliability.project import make_project
+from tests.sitetools import ROOT, serve
+
+pytestmark = pytest.mark.e2e
+
+#: Keeps the worker's boot reply (where the boot time went, and whether the snapshot was used).
+CAPTURE_BOOT = """
+window.__boot = [];
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url, options) {
+    super(url, options);
+    this.addEventListener("message", (event) => {
+      const value = event.data && event.data.value;
+      if (value && typeof value === "object" && "loadPyodideMs" in value) window.__boot.push(value);
+    });
+  }
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    project = make_project(tmp_path_factory.mktemp("snapshot"), boot_timeout=180)
+    site = project.root / "site"
+    site.mkdir()
+    with serve(site) as url:
+        with mock.patch.dict(os.environ, {"GUIDE_SITE_URL": url}):
+            result = project.build(site)
+        assert result.returncode == 0, result.stderr
+        yield site, url
+
+
+@pytest.fixture(scope="module")
+def built_site(snapshot_site: tuple[Path, str]) -> Path:
+    return snapshot_site[0]
+
+
+@pytest.fixture(scope="module")
+def site_url(snapshot_site: tuple[Path, str]) -> str:
+    return snapshot_site[1]
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def quiz_settings(site: Path) -> dict[str, Any]:
+    page = (site / "quiz" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'data-advisor-settings="([^"]*)"', page)
+    assert found
+    data: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return data
+
+
+def snapshot_files(site: Path) -> tuple[bytes, dict[str, Any]]:
+    """The snapshot's bytes and what the quiz page says of it."""
+    described = quiz_settings(site)["snapshot"]
+    return (site / "quiz" / described["url"]).resolve().read_bytes(), described
+
+
+def run_quiz(page: Page, url: str) -> tuple[list[str], dict[str, Any], Watch]:
+    watch = Watch().attach(page)
+    page.add_init_script(CAPTURE_BOOT)
+    page.goto(url + "quiz/")
+    picks = answer_all(page, quiz(page))
+    boots = page.evaluate("window.__boot")
+    assert len(boots) == 1, boots
+    return picks, boots[0], watch
+
+
+def test_the_quiz_page_describes_the_snapshot_it_ships(built_site: Path) -> None:
+    data, described = snapshot_files(built_site)
+    package = json.loads(
+        (ROOT / "node_modules" / "pyodide" / "package.json").read_text(encoding="utf-8"))
+    assert described["pyodide"] == package["version"]
+    assert described["bytes"] == len(data)
+    assert described["sha256"] == hashlib.sha256(data).hexdigest()
+    assert described["url"].endswith(f"snapshot-{described['sha256'][:12]}.bin")
+
+
+def test_the_quiz_boots_from_the_snapshot(context: BrowserContext, site_url: str) -> None:
+    picks, boot, watch = run_quiz(context.new_page(), site_url)
+    assert boot["snapshot"] == "used"
+    assert picks
+    assert watch.errors == []
+
+
+def _fulfil(pattern: str, body: bytes, status: int = 200) -> Callable[[Page], None]:
+    def install(page: Page) -> None:
+        def handler(route: Route) -> None:
+            route.fulfill(status=status, body=body,
+                          headers={"Content-Type": "application/octet-stream"})
+        page.route(pattern, handler)
+    return install
+
+
+def _settings(edit: Callable[[dict[str, Any]], object]) -> Callable[[Page], None]:
+    """The quiz page with its settings changed by `edit`."""
+    def install(page: Page) -> None:
+        def handler(route: Route) -> None:
+            def rewrite(match: re.Match[str]) -> str:
+                settings = json.loads(html.unescape(match.group(1)))
+                edit(settings)
+                return f'data-advisor-settings="{html.escape(json.dumps(settings))}"'
+
+            text = re.sub(r'data-advisor-settings="([^"]*)"', rewrite, route.fetch().text())
+            route.fulfill(body=text, headers={"Content-Type": "text/html; charset=utf-8"})
+        page.route("**/quiz/", handler)
+    return install
+
+
+def _describe(**changes: Any) -> Callable[[Page], None]:
+    """The quiz page with other values in its description of the snapshot."""
+    return _settings(lambda settings: settings["snapshot"].update(changes))
+
+
+def _corrupt(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 4096]) + \
+        data[middle + 4096:]
+
+
+def _other_build(data: bytes) -> bytes:
+    """The snapshot with another Pyodide build id in its header (bytes 16-47), as a snapshot
+    made by another build of the runtime has."""
+    return data[:16] + bytes(32) + data[48:]
+
+
+Faults = Callable[[bytes], list[Callable[[Page], None]]]
+FAULTS: dict[str, tuple[Faults, str]] = {
+    "missing": (lambda data: [_fulfil("**/snapshot-*.bin", b"not found", 404)],
+                "could not be loaded (404"),
+    "truncated": (lambda data: [_fulfil("**/snapshot-*.bin", data[: len(data) // 2])],
+                  "bytes, not"),
+    "corrupt": (lambda data: [_fulfil("**/snapshot-*.bin", _corrupt(data))],
+                "does not match its SHA-256"),
+    "another Pyodide version": (lambda data: [_describe(pyodide="0.27.7")],
+                                "made for Pyodide 0.27.7"),
+    # Pyodide's own check: the bytes and the page agree, but the snapshot is for another build.
+    "another build of the runtime": (
+        lambda data: [_fulfil("**/snapshot-*.bin", _other_build(data)),
+                      _describe(sha256=hashlib.sha256(_other_build(data)).hexdigest())],
+        "build id mismatch"),
+}
+
+
+@pytest.fixture(scope="module")
+def stock_answers(browser: Browser, site_url: str) -> list[str]:
+    """What the quiz recommends when the page names no snapshot (stock boot)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        _settings(lambda settings: settings.pop("snapshot"))(page)
+        picks, boot, _ = run_quiz(page, site_url)
+        assert boot["snapshot"] is None  # the page named none: no attempt
+        return picks
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_bad_snapshot_falls_back_to_the_stock_boot(
+    context: BrowserContext, built_site: Path, site_url: str, fault: str,
+    stock_answers: list[str],
+) -> None:
+    data, _ = snapshot_files(built_site)
+    make, reason = FAULTS[fault]
+    page = context.new_page()
+    for install in make(data):
+        install(page)
+    picks, boot, watch = run_quiz(page, site_url)
+    assert boot["snapshot"] != "used"
+    assert reason in (boot["snapshot"] or ""), boot
+    assert picks == stock_answers
+    assert watch.errors == []
