@@ -55,6 +55,18 @@ function fetchSnapshot({ url, pyodide, bytes: size, sha256 }) {
   return { verified };
 }
 
+// `loading`, or a failure Pyodide reports only as an unhandled rejection (see above).
+async function withBootFailure(loading) {
+  const failed = new Promise((_, reject) => {
+    failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
+  });
+  try {
+    return await Promise.race([loading, failed]);
+  } finally {
+    failBoot = null;
+  }
+}
+
 // Boot Pyodide and the advisor once; reply with where the time went (ms), for the benchmark.
 async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   if (handle) return null;
@@ -69,20 +81,13 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   // small request's time.
   const fetched = snapshot ? fetchSnapshot(snapshot) : null;
   const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr: () => {} };
-  const start = (extra) => {
-    const failed = new Promise((_, reject) => {
-      failBoot = (reason) => reject(new Error(`the Python runtime failed to load (${(reason && reason.message) || reason})`));
-    });
-    return Promise.race([loadPyodide({ ...options, ...extra }), failed]).finally(() => (failBoot = null));
-  };
   let snapshotUsed = false;
   let snapshotError = null;
   if (fetched) {
     try {
       const bytes = fetched.verified(version);
       bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
-      pyodide = await start({ _loadSnapshot: bytes });
-      // The snapshot was made with fixed seeds (for reproducible builds): reseed from entropy.
+      pyodide = await withBootFailure(loadPyodide({ ...options, _loadSnapshot: bytes }));
       pyodide.runPython("import random; random.seed()");
       snapshotUsed = true;
     } catch (error) {
@@ -90,7 +95,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
       snapshotError = String((error && error.message) || error);
     }
   }
-  if (!pyodide) pyodide = await start({});
+  if (!pyodide) pyodide = await withBootFailure(loadPyodide(options));
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
   const packageReady = performance.now();
