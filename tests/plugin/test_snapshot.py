@@ -64,6 +64,8 @@ def test_two_snapshots_made_from_scratch_are_identical(
     assert len(first) > 1_000_000
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     info = json.loads(made[0].with_suffix(".json").read_text(encoding="utf-8"))
+    assert info.pop("stamp")[::2] == [len(first), len(made[0].with_name(made[0].name + ".gz")
+                                                      .read_bytes())]
     packed = made[0].with_name(made[0].name + ".gz").read_bytes()
     assert info == {"pyodide": runtime.version, "bytes": len(first),
                     "sha256": hashlib.sha256(first).hexdigest(), "inputs": made[0].stem,
