@@ -13,7 +13,8 @@ PAYLOAD = (' <b data-xss>B</b><img src=x onerror="window.__xss=1;alert(1)" data-
 SHOWN = PAYLOAD.strip()
 
 #: Keys whose values are ids, dates or numbers, not text.
-NOT_TEXT = frozenset({"id", "schema", "recommend", "source", "reviewed", "published", "when"})
+NOT_TEXT = frozenset({"id", "schema", "recommend", "source", "reviewed", "published", "when",
+                      "url", "read", "kind", "resolution", "anchor"})
 
 
 def hostile(data: Any, key: str = "") -> Any:
