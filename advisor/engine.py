@@ -24,6 +24,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -452,7 +453,8 @@ class Result:
                 "options": [o.id for o in self.recommendation], "decide": self.tie},
             "rule": None if self.rule is None else {
                 "id": self.rule.id, "because": self.rule.because,
-                "sources": cite(self.model, self.rule.sources)},
+                "sources": cite(self.model, self.rule.sources),
+                **dict(zip(("lead", "rest"), _lead(self.rule.because), strict=True))},
             "trace": [{**s.to_dict(), "rule": r.id} for s, r in self.trace],
             "why_not": [{"option": w.option.id, "name": w.option.name,
                          "reason": w.reason, "reasons": list(w.reasons)}
@@ -613,6 +615,20 @@ def _holds(a: Analysis, state: State, when: tuple[Condition, ...]) -> bool:
     """True when every condition of `when` is answered in `state` and holds: a caveat about a
     question the reader was not asked does not apply to their answers."""
     return all(state[a.qindex[c.question]] in c.choices for c in when)
+
+
+_SENTENCE_END = re.compile(r"""[.!?]["\u201d\u2019)]?(\s+)(?=["\u201c(]?[A-Z])""")
+
+
+def _lead(text: str) -> tuple[str, str]:
+    """`text` as (its first sentence, the rest): the quiz's summary shows the first, the rest
+    where there is room. A sentence ends at `.`, `!` or `?` followed by a capital letter, so
+    "e.g. an endpoint" stays whole."""
+    text = " ".join(text.split())
+    match = _SENTENCE_END.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start(1)], text[match.end(1):]
 
 
 def _contradicts(a: Analysis, state: State, when: tuple[Condition, ...]) -> bool:

@@ -53,7 +53,10 @@ def test_asks_only_what_can_change_the_outcome(guide: Model) -> None:
                      "title": "Machine learning pipelines at AWS - which service should I use?",
                      "url": "https://www.chaosgears.com/blog/machine-learning-pipelines-at-aws-"
                             "which-service-should-i-use",
-                     "section": ""}]}
+                     "section": ""}],
+        "lead": "A straight line of steps is what DevOps engineers already run in "
+                "CodePipeline.",
+        "rest": ""}
     assert result["next_question"] is None
     assert result["progress"] == {"answered": 2, "remaining_max": 0, "total_max": 2}
 
@@ -386,3 +389,19 @@ def test_bad_answers_raise_one_clear_line(guide: Model, answers: object, message
     assert str(info.value) == message
     assert "\n" not in str(info.value)
     assert isinstance(info.value, AdvisorError)
+
+
+@pytest.mark.parametrize(("because", "lead", "rest"), [
+    ("One. Two is here.", "One.", "Two is here."),
+    ("Only one sentence, e.g. this one.", "Only one sentence, e.g. this one.", ""),
+    ("It says “go.” Then\n  more.", "It says “go.”", "Then more."),
+    ("Why? Because.", "Why?", "Because."),
+])
+def test_the_rule_reason_comes_with_its_first_sentence(because: str, lead: str,
+                                                        rest: str) -> None:
+    """The quiz's summary shows one sentence of why; the engine says which, once."""
+    model = build(questions={"q": ["a", "b"]}, options=["x", "y"],
+                  rules=[{"id": "r1", "when": {"q": "a"}, "recommend": "x", "because": because},
+                         {"id": "r2", "recommend": "y"}])
+    rule = recommend(model, {"q": "a"}).to_dict()["rule"]
+    assert (rule["because"], rule["lead"], rule["rest"]) == (because, lead, rest)
