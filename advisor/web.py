@@ -7,8 +7,6 @@ Requests::
       -> {"ok": true, "model": id, "runtime": {"version": sys.version, "platform": sys.platform}}
       (with "expect", a model with another id fails: the site's model file does not match the
       page that loads it)
-      (the reply also lists the model's `questions`: [{id, text, help, choices: [{id, label,
-      help}]}], so the page can show any answered question again)
     {"op": "recommend", "model": id, "answers": {...} | [[question, choice], ...],
      "lenient": true | false}
       -> {"ok": true, "result": {...Result.to_dict()...}, "answers": {...the answers kept...},
@@ -117,12 +115,7 @@ def _load(request: dict[str, Any]) -> dict[str, Any]:
         raise RequestError(_mismatch(expect, [model.id]))
     recommend(model, {})  # builds the memo tables now, so the reader's first click is fast
     _MODELS[model.id] = (model, version)
-    questions = [
-        {"id": q.id, "text": q.text, "help": q.help,
-         "choices": [{"id": c.id, "label": c.label, "help": c.help} for c in q.choices]}
-        for q in model.questions
-    ]
-    return {"ok": True, "model": model.id, "questions": questions,
+    return {"ok": True, "model": model.id,
             "runtime": {"version": sys.version, "platform": sys.platform}}
 
 

@@ -54,6 +54,10 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     """Seconds the quiz waits for Python to start in the browser before it shows an error with
     a retry button and the link to the static answer paths (1 to 3,600)."""
 
+    answer_timeout = Bounded(1, 600, default=10, unit="seconds")
+    """Seconds the quiz waits for Python's answer to one click, once Python runs, before it
+    shows an error with a retry button (1 to 600)."""
+
     max_age_days = Bounded(1, 36_500, default=365, unit="days")
     """Guidance whose ``reviewed`` date is older than this many days raises a build warning
     (so ``mkdocs build --strict`` fails)."""

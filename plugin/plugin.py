@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import ModelFile
 
-from . import changes, freshness, marker, pages, prepared, render, size
+from . import changes, freshness, marker, pages, prepared, render, size, widget
 from . import files as docsfiles
 from .cache import Cache
 from .config import AdvisorConfig
@@ -72,6 +72,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._snapshots = SnapshotMaker()  # plugin/snapshot.py
         self.snapshot: Snapshot | None = None
         self._serving = False
+        self._archive_bytes = 0
+        self._repo_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
@@ -120,13 +122,12 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         runtime_dir = self.config.runtime_dir or str(config_dir / "node_modules" / "pyodide")
         self.runtime = self._verifier.verify(Path(runtime_dir))
 
-        self.assets = {}
         self._generated = []
-        for name in ("widget.js", "widget.css", "worker.mjs", "pages.css"):
-            stem, suffix = name.rsplit(".", 1)
-            content = (ASSETS / name).read_bytes()
-            self.assets[name] = f"{PREFIX}/{hashed_name(stem, '.' + suffix, content)}"
-            self._generated.append(File.generated(config, self.assets[name], content=content))
+        # The widget's scripts and styles, content-hashed (plugin/widget.py)
+        built = widget.build_assets()
+        self.assets = {name: uri for name, (uri, _) in built.items()}
+        for uri, content in built.values():
+            self._generated.append(File.generated(config, uri, content=content))
         archive = build_archive(Path(advisor.__file__).parent)
         self.assets["advisor.zip"] = f"{PREFIX}/{hashed_name('advisor', '.zip', archive)}"
         self._generated.append(File.generated(config, self.assets["advisor.zip"], content=archive))
@@ -142,6 +143,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 "advisor: no Pyodide memory snapshot in this build, so the quiz starts Python "
                 "the slower stock way: %s. Fix: install Node 20+ and run `npm ci`, or set "
                 "`snapshot: false` under plugins.advisor.", self._snapshots.error)
+        self._archive_bytes = len(archive)
+        self._repo_url = config.repo_url
         config.extra_css.append(self.assets["widget.css"])
         config.extra_css.append(self.assets["pages.css"])  # the generated pages' look
         config.extra_javascript.append(self.assets["widget.js"])
@@ -199,7 +202,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Replace each quiz marker (plugin/marker.py) with the quiz, first question
         rendered at build time so the reader can start before Python has loaded."""
 
-        def widget(match: re.Match[str]) -> str:
+        seen: dict[str, int] = {}  # quizzes of each model on this page so far
+
+        def quiz(match: re.Match[str]) -> str:
             model_id = match.group("model")
             if model_id not in self.models:
                 line = markdown.count("\n", 0, match.start()) + 1
@@ -210,9 +215,10 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                     f"one of those ids, or add the model under plugins.advisor.models in "
                     f"mkdocs.yml."
                 )
-            return render.widget(self._widget_context(model_id, page))
+            seen[model_id] = seen.get(model_id, 0) + 1
+            return render.widget(self._widget_context(model_id, page, seen[model_id]))
 
-        return marker.replace(markdown, widget)
+        return marker.replace(markdown, quiz)
 
     @event_priority(-100)  # last: after every other plugin has written the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -307,9 +313,12 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         context["reviews"] = changes.reviews(loaded.model, self.config.max_age_days)
         return context
 
-    def _widget_context(self, model_id: str, page: Page) -> dict[str, Any]:
+    def _widget_context(self, model_id: str, page: Page, instance: int = 1) -> dict[str, Any]:
+        """The quiz's template context; the `instance`-th quiz of this model on the page gets
+        its own URL parameter and element ids (`orchestration`, then `orchestration-2`)."""
         assert self.runtime is not None
         loaded = self.models[model_id]
+        param = model_id if instance == 1 else f"{model_id}-{instance}"
 
         def rel(uri: str) -> str:
             return get_relative_url(uri, page.file.url)
@@ -317,12 +326,12 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         first = advisor.recommend(loaded.model, {})
         settings = {
             "model": model_id,
+            "param": param,
             "modelUrl": rel(loaded.json_uri),
             "worker": rel(self.assets["worker.mjs"]),
             "indexUrl": rel(self.runtime.folder) + "/",
             "archive": rel(self.assets["advisor.zip"]),
             "lock": {"info": self.runtime.lock_info, "packages": {}},
-            "timeout": self.config.boot_timeout,
             "fallback": rel(self._url(f"{model_id}/paths.md")),
             # "See your path": this + "#<model>=<question>:<choice>,..." for the answers on the
             # result's path, in asking order (templates/decision-tree.md, plugin/diagram.py).
@@ -331,15 +340,26 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 o.id: rel(self._url(f"{model_id}/options/{o.id}.md")) for o in loaded.model.options
             },
             "version": self.version.label,
+            **widget.settings_extra(
+                boot_timeout=self.config.boot_timeout,
+                answer_timeout=self.config.answer_timeout,
+                total_bytes=widget.download_bytes(
+                    self.runtime.sizes, len(loaded.payload), self._archive_bytes
+                ),
+                repo_url=self._repo_url,
+            ),
         }
         if not self.config.generate_pages:
             # Those pages do not exist: no link to them (the quiz shows option names as text).
             settings.update(fallback=None, diagramUrl=None, optionUrls={})
         if self.snapshot is not None:
             settings["snapshot"] = self.snapshot.settings(rel(self.snapshot.uri(PREFIX)))
+            settings["downloadBytes"] += self.snapshot.bytes  # fetched beside the runtime
         return {
             "model": loaded.model,
+            "param": param,
             "first": first,
+            "first_question": first.next_question,
             "settings": json.dumps(settings, sort_keys=True),
             "fallback": settings["fallback"],
         }

@@ -18,6 +18,10 @@ from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
 
+#: The quick site's repository (the guide itself is built without one).
+REPO = "https://github.com/example/ml-orchestration-guide"
+
+
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The guide as `mkdocs build --strict` writes it, served on 127.0.0.1 at a free port
@@ -40,8 +44,9 @@ def site_url(served_site: tuple[Path, str]) -> str:
 @pytest.fixture(scope="session")
 def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The one variant of the guide the tests build once for all: a copy of its config with
-    `boot_timeout: QUICK_TIMEOUT` (so that time-outs are tested in seconds) and one more page,
-    `two/`, holding both quizzes (what the guide itself does not have), served at the address
+    `boot_timeout: QUICK_TIMEOUT` (so that time-outs are tested in seconds), a GitHub
+    repository address, and two more pages, `two/` holding both quizzes and `twice/` holding
+    one quiz twice (what the guide itself does not have), served at the address
     it was built for (so that Material's instant navigation works on it, as on the published
     guide). Yields the site folder and its URL."""
     # Without the memory snapshot: the runtime faults injected in the reliability tests are
@@ -51,7 +56,10 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
                            snapshot=False)
     project.write("two.md", "# Two quizzes\n\n<!-- advisor: orchestration -->\n\n"
                   "## The other one\n\n<!-- advisor: adoption -->\n")
+    project.write("twice.md", "# The same quiz twice\n\n<!-- advisor: orchestration -->\n\n"
+                  "## Again\n\n<!-- advisor: orchestration -->\n")
     config = yaml.safe_load(project.config.read_text(encoding="utf-8"))
+    config["repo_url"] = REPO  # the quiz then offers "Report a problem with this advice"
     config["nav"] = [*load_config_data(ROOT / "mkdocs.yml")["nav"], {"Two quizzes": "two.md"}]
     project.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     site = project.root / "site"

@@ -6,6 +6,7 @@
 //               {id, op: "load", modelUrl, version}
 //               {id, op: "call", request}          (request: a JSON string for advisor.web)
 // Messages out: {id, ok: true, value} | {id, ok: false, error}
+//               {progress: bytes}                  (bytes of the runtime's files arrived)
 
 let pyodide = null;
 let handle = null;
@@ -19,6 +20,69 @@ self.addEventListener("unhandledrejection", (event) => {
     failBoot(event.reason);
   }
 });
+
+// Pyodide 314 swallows a failed WebAssembly compile (garbage or a wrong MIME type served as
+// the wasm): it logs a warning and never settles, and the reader would wait the whole boot
+// limit. Watch the compile itself, and fail the boot at once when it fails.
+for (const name of ["instantiateStreaming", "instantiate"]) {
+  const original = WebAssembly[name];
+  if (typeof original !== "function") continue;
+  WebAssembly[name] = function (...args) {
+    const compiled = original.apply(this, args);
+    compiled.catch((error) => {
+      if (failBoot) failBoot(new Error(`pyodide.asm.wasm: ${error.message}`));
+    });
+    return compiled;
+  };
+}
+
+// How many bytes of the runtime have arrived, told to the page as they come: the bodies of
+// fetches as they stream, and the modules Pyodide imports once each has loaded.
+let arrived = 0;
+let told = 0;
+function count(bytes) {
+  arrived += bytes;
+  if (arrived - told >= 200_000) {
+    told = arrived;
+    self.postMessage({ progress: arrived });
+  }
+}
+const plainFetch = self.fetch.bind(self);
+self.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  // Count a copy: the response itself goes on untouched, so the browser keeps its compiled
+  // WebAssembly cache (keyed on the response's URL) and a warm boot stays fast.
+  if (response.ok && response.body) countBody(response.clone().body);
+  return response;
+};
+async function countBody(body) {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      count(value.byteLength);
+    }
+  } catch (error) {
+    // the fetch itself reports a broken body
+  }
+}
+if (typeof PerformanceObserver === "function") {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.initiatorType !== "fetch" && /\.m?js$/.test(new URL(entry.name).pathname)) count(entry.decodedBodySize || 0);
+    }
+  }).observe({ type: "resource", buffered: true });
+}
+
+// A Python exception reaches the page as its last line ("ModuleNotFoundError: No module named
+// 'advisor'"), never as a traceback.
+function plain(error) {
+  const text = String((error && error.message) || error);
+  if (!/Traceback \(most recent call last\)/.test(text)) return text;
+  const lines = text.trim().split("\n").map((line) => line.trim()).filter(Boolean);
+  return lines[lines.length - 1];
+}
 
 async function fetchOk(url, what) {
   const response = await fetch(url);
@@ -99,12 +163,16 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
   const packageReady = performance.now();
-  if (!snapshotUsed) {
-    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-    pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  try {
+    if (!snapshotUsed) {
+      const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+      pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+    }
+    handle = pyodide.pyimport("advisor.web").handle;
+  } catch (error) {
+    throw new Error(`the advisor package could not be loaded (${plain(error)})`);
   }
-  const web = pyodide.pyimport("advisor.web");
-  handle = web.handle;
+  self.postMessage({ progress: arrived });
   const done = performance.now();
   return {
     loadPyodideMs: pyodideReady - started,
@@ -130,10 +198,10 @@ function prefetchModel(modelUrl) {
   return models.get(modelUrl);
 }
 
-async function load({ modelUrl, version }) {
+async function load({ modelUrl, version, expect }) {
   const text = await prefetchModel(modelUrl);
   // The model's JSON goes to Python as it came, without a parse and re-serialise here.
-  return call(`{"op":"load","version":${JSON.stringify(version)},"model":${text}}`);
+  return call(`{"op":"load","version":${JSON.stringify(version)},"expect":${JSON.stringify(expect)},"model":${text}}`);
 }
 
 self.onmessage = async (event) => {
@@ -146,6 +214,6 @@ self.onmessage = async (event) => {
     else throw new Error(`unknown operation ${op}`);
     self.postMessage({ id, ok: true, value });
   } catch (error) {
-    self.postMessage({ id, ok: false, error: String((error && error.message) || error) });
+    self.postMessage({ id, ok: false, error: plain(error) });
   }
 };

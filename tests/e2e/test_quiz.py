@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.conftest import REPO
 from tests.e2e.helpers import UNANSWERED, answer_all, choose, quiz, recommendation, settle
 
 pytestmark = pytest.mark.e2e
@@ -41,10 +43,21 @@ def test_full_quiz_by_mouse_explains_the_result(page: Page, site_url: str) -> No
     assert recommendation(root) == ["sagemaker-plus-codepipeline"]
     result = root.locator("[data-advisor-result]")
     expect(result).to_be_focused()  # a pointer answer moves focus to the result
-    for heading in ("Why", "Why not the others", "What would change the answer", "Caveats"):
-        expect(result.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    expect(result).to_contain_text("SageMaker Projects")
-    expect(result.locator(".advisor__why-not > li")).to_have_count(5)
+    # The summary first: the recommendation, why, and the answers that decided it.
+    summary = result.locator("[data-advisor-summary]")
+    expect(summary).to_contain_text("Why: ")
+    expect(summary).to_contain_text("SageMaker Projects")
+    expect(summary.locator(".advisor__decided > li").first).to_contain_text("How complex")
+    # Then folded, in this order, each opened by its summary line.
+    folds = result.locator("details[data-advisor-fold] > summary")
+    expect(folds).to_have_text([
+        "Why not the 5 other options", "What one different answer would change",
+        re.compile(r"Caveats \(\d+\)"), "Sources", "Decision record"])
+    why_not = result.locator(".advisor__why-not > li")
+    expect(why_not.first).to_be_hidden()
+    folds.first.click()
+    expect(why_not).to_have_count(5)
+    expect(why_not.first).to_be_visible()
     expect(root.locator("[data-advisor-progress]")).to_have_text("Done: 8 questions answered")
     expect(root.locator("[data-advisor-status]")).to_contain_text(
         "Recommendation: SageMaker Pipelines handed to CodePipeline"
@@ -88,9 +101,9 @@ def test_full_quiz_by_keyboard_alone(page: Page, site_url: str) -> None:
     # The focused control shows a visible focus ring.
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
-    # The copy button is reachable by keyboard.
+    # The copy button, in the result above the questions, is reachable by keyboard.
     for _ in range(40):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
         if page.evaluate("document.activeElement.hasAttribute('data-advisor-copy')"):
             break
     else:
@@ -304,3 +317,110 @@ def test_without_webassembly_the_quiz_points_to_the_static_paths(page: Page, sit
     status.get_by_role("link", name="See every answer and its recommendation").click()
     expect(page).to_have_url(site_url + "orchestration/paths/")
     expect(page.locator("tr[id^=path-]").first).to_be_visible()
+
+
+def checked(root: Locator) -> list[str]:
+    return [f.get_attribute("data-question") or ""
+            for f in root.locator("fieldset[data-question]:has(input:checked)").all()]
+
+
+def test_back_and_forward_step_through_the_answers(page: Page, site_url: str) -> None:
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    for question, choice in TWO_BLACK_BOXES[:3]:
+        choose(page, root, question, choice)
+    # The address holds the answers, readably (not scale%3Ano%2C...).
+    assert page.url.endswith("quiz/?orchestration=scale:no,lock-in:acceptable,extend:no")
+    page.go_back()
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "extend")
+    settle(page, root)
+    assert checked(root) == ["scale", "lock-in"]
+    assert page.url.endswith("quiz/?orchestration=scale:no,lock-in:acceptable")
+    page.go_back()
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "lock-in")
+    page.go_forward()
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "extend")
+    page.go_forward()
+    expect(root.locator('fieldset[data-question="extend"] input[value="no"]')).to_be_checked()
+    settle(page, root)
+    assert checked(root) == ["scale", "lock-in", "extend"]
+    # Back to before the first answer, still on the quiz page; once more leaves it.
+    for _ in range(3):
+        page.go_back()
+    expect(root.locator("input:checked")).to_have_count(0)
+    assert page.url == site_url + "quiz/"
+
+
+def test_copy_link_copies_the_address_with_the_answers(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site_url + "quiz/")
+    root = quiz(page)
+    expect(root.get_by_role("button", name="Copy link")).to_be_hidden()  # nothing to share yet
+    choose(page, root, "scale", "no")
+    choose(page, root, "lock-in", "acceptable")
+    root.get_by_role("button", name="Copy link").click()
+    expect(root.locator("[data-advisor-controls] [role=status]")).to_contain_text("Link copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == site_url + "quiz/?orchestration=scale:no,lock-in:acceptable"
+    # The copied link opens the same quiz state for another reader.
+    other = context.new_page()
+    other.goto(copied)
+    root2 = quiz(other)
+    settle(other, root2)
+    assert checked(root2) == ["scale", "lock-in"]
+    context.close()
+
+
+def test_report_link_opens_a_prefilled_issue(page: Page, two_quiz_url: str) -> None:
+    page.goto(two_quiz_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    report = root.get_by_role("link", name="Report a problem with this advice")
+    expect(report).to_have_attribute("target", "_blank")
+    href = report.get_attribute("href") or ""
+    parts = urlsplit(href)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == REPO + "/issues/new"
+    query = parse_qs(parts.query)
+    assert query["title"] == [
+        "Advice: SageMaker Pipelines handed to CodePipeline (two black boxes)"]
+    body = query["body"][0]
+    # The answers, the recommendation and the guide version, as the decision record has them.
+    assert "# Decision: SageMaker Pipelines handed to CodePipeline" in body
+    assert "How much does the team work in SageMaker?" in body
+    version = root.locator(".advisor__version").inner_text().removeprefix("Guide version ")
+    assert f"Guide version: {version}" in body
+    assert unquote(href).count("Decision:") == 1
+
+
+def test_no_report_link_without_a_github_repository(page: Page, site_url: str) -> None:
+    page.goto(site_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    expect(root.locator("[data-recommendation]")).to_have_count(1)
+    expect(root.get_by_role("link", name="Report a problem with this advice")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (375, 812)], ids=["1280", "375"])
+def test_the_result_summary_fits_the_first_screen(
+    browser: Browser, site_url: str, width: int, height: int
+) -> None:
+    """A shared link opens on the answer: the recommendation, why and the deciding answers
+    all within the first screen, under the page's fixed header."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    summary = root.locator("[data-advisor-summary]")
+    expect(summary.locator("[data-recommendation]")).to_be_visible()
+    page.wait_for_function("() => document.activeElement !== null")
+    box = summary.bounding_box()
+    header = page.locator("header.md-header").bounding_box()
+    assert box is not None
+    assert header is not None
+    assert box["y"] >= header["y"] + header["height"] - 1, (box, header)
+    assert box["y"] + box["height"] <= height, (box, height)
+    for part in ("Why: ", "Decided by your answers", "Copy as decision record"):
+        expect(summary).to_contain_text(part)
+    context.close()

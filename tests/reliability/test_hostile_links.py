@@ -217,3 +217,50 @@ def test_a_hostile_link_followed_inside_the_site(
                            " && root.hasAttribute('data-advisor-bound'); }")
     assert page.evaluate("window.__sameDocument === true"), "Material reloaded the page"
     check_opened_cleanly(page, link, watch)
+
+
+# ----------------------------------------------------------------------- the address itself
+
+
+def test_the_address_is_written_readably(context: BrowserContext, site_url: str) -> None:
+    """Once written `scale%3Ano%2Clock-in%3Aacceptable`; the guide documents `scale:no,...`."""
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}quiz/?utm=a%20b&orchestration=scale%3Ano")
+        root = quiz(page)
+        settle(page, root)
+        assert page.url == f"{site_url}quiz/?utm=a%20b&orchestration=scale:no"
+        root.locator('fieldset[data-question="lock-in"] input[value="acceptable"]').check()
+        settle(page, root)
+        assert page.url == f"{site_url}quiz/?utm=a%20b&orchestration=scale:no,lock-in:acceptable"
+    finally:
+        page.close()
+
+
+def test_the_same_quiz_twice_keeps_its_own_ids_and_answers(
+    context: BrowserContext, quick_url: str
+) -> None:
+    """Once: both quizzes read and wrote one parameter and repeated each other's element ids.
+    The second quiz of a model on a page uses `<model>-2`, in its ids and in the address."""
+    page = context.new_page()
+    try:
+        page.goto(f"{quick_url}twice/?orchestration-2=scale:yes")  # tests/conftest.py
+        first, second = page.locator("[data-advisor]").nth(0), page.locator("[data-advisor]").nth(1)
+        settle(page, second)
+        duplicated = page.evaluate("""() => {
+            const ids = [...document.querySelectorAll('[id]')].map((node) => node.id);
+            return ids.filter((id, i) => ids.indexOf(id) !== i);
+        }""")
+        assert duplicated == []
+        names = page.evaluate("""() => [...new Set([...document.querySelectorAll(
+            '[data-advisor] input[type=radio]')].map((input) => input.name))]""")
+        assert len(names) == len(set(names))
+        assert len(names) >= 2
+        expect(second.locator("[data-recommendation]")).to_have_count(1)
+        expect(first.locator("input:checked")).to_have_count(0)
+        first.locator('fieldset[data-question="scale"] input[value="no"]').check()
+        settle(page, first)
+        assert page.url.endswith("twice/?orchestration-2=scale:yes&orchestration=scale:no")
+        expect(second.locator('fieldset[data-question="scale"] input[value="yes"]')).to_be_checked()
+    finally:
+        page.close()

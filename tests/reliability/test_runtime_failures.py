@@ -65,6 +65,10 @@ def without_web(site: Path) -> bytes:
 
 
 Fault = Callable[[Page, BrowserContext, Path], None]
+#: A valid zip with nothing in it (the end-of-central-directory record alone).
+EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
+#: What a misconfigured host may send for any path: an HTML page, declared as WebAssembly.
+GARBAGE_WASM = b"<!doctype html><title>Welcome</title>" + b"<p>nothing here</p>" * 5000
 
 
 def respond(pattern: str, status: int = 200, body: Callable[[Path], bytes] | bytes = b"",
@@ -107,6 +111,7 @@ FAULTS: dict[str, Fault] = {
     "wasm-empty": respond(WASM, content_type="application/wasm"),
     "wasm-wrong-mime": respond(WASM, body=lambda s: body_of(s, f"{RUNTIME}/pyodide.asm.wasm"),
                                content_type="application/octet-stream"),
+    "wasm-garbage": respond(WASM, body=GARBAGE_WASM, content_type="application/wasm"),
     "wasm-slow": throttle,
     "asm-mjs-wrong-mime": respond(
         f"**/{RUNTIME}/pyodide.asm.mjs", body=lambda s: body_of(s, f"{RUNTIME}/pyodide.asm.mjs"),
@@ -117,6 +122,8 @@ FAULTS: dict[str, Fault] = {
         :100_000], content_type="application/zip"),
     "worker-script-missing": respond("**/assets/advisor/worker-*.mjs", 404, b"Not found"),
     "advisor-zip-missing": respond("**/assets/advisor/advisor-*.zip", 404, b"Not found"),
+    "advisor-zip-empty": respond("**/assets/advisor/advisor-*.zip", body=EMPTY_ZIP,
+                                 content_type="application/zip"),
     "advisor-zip-corrupt": respond("**/assets/advisor/advisor-*.zip", body=b"PK\x03\x04garbage",
                                    content_type="application/zip"),
     "advisor-web-unreachable": respond("**/assets/advisor/advisor-*.zip", body=without_web,
@@ -189,6 +196,40 @@ def test_ends_in_a_clear_error_with_retry_within_the_limit(
     expect(root.locator('fieldset[data-question="scale"] input[type=radio]')).to_have_count(2)
     assert watch.dialogs == []
     assert page.locator("[data-xss], img[src=x]").count() == 0
+
+
+#: Faults the runtime reports at once: waiting out the boot limit would add nothing.
+#: (Faults found only once Python runs need a whole boot, which the dozen parallel pages of
+#: the fixture slow past any fair limit: the empty archive is tested on its own, below.)
+FAILS_AT_ONCE = ["wasm-missing", "wasm-truncated", "wasm-empty", "wasm-garbage", "wasm-wrong-mime"]
+FAST_LIMIT = 8.0  # seconds from "loading" to "error", on a busy machine
+
+
+@pytest.mark.parametrize("name", FAILS_AT_ONCE)
+def test_a_broken_runtime_fails_at_once_not_at_the_time_limit(
+    name: str, failed: dict[str, Failed]
+) -> None:
+    """Garbage served as the wasm once waited the whole boot limit (Pyodide logs a failed
+    compile and never settles); the worker now watches the compile."""
+    page = failed[name].page
+    text = quiz(page).locator("[data-advisor-status]").inner_text()
+    assert "no answer from Python" not in text, text
+    assert seconds_in_loading(page) <= FAST_LIMIT, text
+
+
+def test_an_empty_advisor_archive_is_named_without_a_traceback(page: Page, site_url: str) -> None:
+    """Once: the reader saw Python's whole traceback (ModuleNotFoundError) in the status line."""
+    respond("**/assets/advisor/advisor-*.zip", body=EMPTY_ZIP, content_type="application/zip")(
+        page, page.context, Path())
+    page.goto(site_url + "quiz/?orchestration=scale:no")
+    root = quiz(page)
+    settle(page, root)
+    assert root.get_attribute("data-advisor-state") == "error"
+    text = root.locator("[data-advisor-status]").inner_text()
+    assert "the advisor package could not be loaded" in text, text
+    assert "No module named 'advisor'" in text, text
+    for junk in ("Traceback", 'File "', "line "):
+        assert junk not in text, text
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +345,61 @@ def test_a_worker_that_crashes_is_reported_at_once_and_clearly(
     root.locator("[data-advisor-retry]").click()
     settle(page, root)
     expect(root.locator('fieldset[data-question="scale"] input[value="no"]')).to_be_checked()
+
+
+# ----------------------------------------------------------------------- resuming and file://
+
+#: Makes the page's first "call" to the worker (the first recommendation) fail, once.
+FAIL_FIRST_CALL = """
+const post = Worker.prototype.postMessage;
+let failed = false;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (!failed && message && message.op === "call") {
+    failed = true;
+    throw new Error("simulated failure of the first recommendation");
+  }
+  return post.call(this, message, ...rest);
+};
+"""
+
+
+def test_try_again_after_the_first_recommendation_fails_resumes_from_the_link(
+    page: Page, site_url: str
+) -> None:
+    """Once lost: the link's answers were dropped when the first call failed, and "Try again"
+    started an empty quiz."""
+    page.add_init_script(FAIL_FIRST_CALL)
+    page.goto(site_url + "quiz/?orchestration=scale:no,lock-in:acceptable")
+    root = quiz(page)
+    settle(page, root)
+    assert root.get_attribute("data-advisor-state") == "error", root.inner_text()
+    expect(root.locator("[data-advisor-status]")).to_contain_text("simulated failure")
+    root.locator("[data-advisor-retry]").click()
+    page.wait_for_function("root => root.querySelectorAll('input:checked').length === 2",
+                           arg=root.element_handle(), timeout=60_000)
+    settle(page, root)
+    expect(root.locator('fieldset[data-question="scale"] input[value="no"]')).to_be_checked()
+    expect(root.locator('fieldset[data-question="lock-in"] input[value="acceptable"]')
+           ).to_be_checked()
+    expect(root.locator(UNANSWERED)).to_have_attribute("data-question", "extend")
+    assert page.url.endswith("quiz/?orchestration=scale:no,lock-in:acceptable")
+
+
+def test_a_site_opened_from_disk_says_to_serve_it_over_http(
+    page: Page, quick_site: Path
+) -> None:
+    """Once: "...origin 'null'..." from the worker. Browsers run neither modules nor workers
+    for file:// pages; the quiz says so and how to fix it."""
+    watch = Watch().attach(page)
+    page.goto((quick_site / "quiz" / "index.html").as_uri())
+    root = quiz(page)
+    expect(root).to_have_attribute("data-advisor-state", "unsupported")
+    status = root.locator("[data-advisor-status]")
+    expect(status).to_contain_text("served over HTTP")
+    expect(status).to_contain_text("python3 -m http.server")
+    assert "null" not in status.inner_text()
+    expect(status.get_by_role("link", name="See every answer and its recommendation")
+           ).to_have_attribute("href", "../orchestration/paths/")
+    # The build-time first question is still there to read.
+    expect(root.locator('fieldset[data-question="scale"] input[type=radio]')).to_have_count(2)
+    assert watch.dialogs == []
