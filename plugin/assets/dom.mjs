@@ -38,7 +38,9 @@ export function readUrlAnswers(param, href = window.location.href) {
 export function urlWithAnswers(param, answers) {
   const url = new URL(window.location.href);
   const enc = (text) => encodeURIComponent(text);
-  const parts = [...url.searchParams].filter(([key]) => key !== param).map(([k, v]) => `${enc(k)}=${enc(v)}`);
+  // Other parameters (another quiz's answers among them) stay exactly as they were written.
+  const keyOf = (part) => new URLSearchParams(part).keys().next().value;
+  const parts = url.search.slice(1).split("&").filter((part) => part && keyOf(part) !== param);
   const value = [...answers].map(([q, c]) => `${enc(q)}:${enc(c)}`).join(",");
   if (value) parts.push(`${enc(param)}=${value}`);
   url.search = parts.length ? `?${parts.join("&")}` : "";

@@ -98,6 +98,11 @@ function actions(result, settings) {
   const copied = el("span", { class: "advisor__copied", role: "status" });
   copy.addEventListener("click", () => copyRecord(result.decision_record, copied));
   box.append(copy);
+  if (settings.diagramUrl && result.path.length) {
+    // The diagram's anchor for this path (plugin/diagram.py anchor(), templates/decision-tree.md).
+    const path = result.path.map((step) => `${step.question}:${step.choice}`).join(",");
+    box.append(el("a", { class: "md-button", href: `${settings.diagramUrl}#${settings.model}=${path}`, "data-advisor-path": true, text: "See your path" }));
+  }
   if (settings.reportUrl) {
     const names = result.recommendation.map((option) => option.name).join(" or ");
     const body = "What looks wrong, and why (your sources are welcome):\n\n\n\n---\nThe advice as the guide gave it:\n\n" + result.decision_record;
