@@ -40,6 +40,13 @@ export class Quiz {
       else if (this.state() === "ready") this.run({ fromUrl: true, quiet: true });
     };
     window.addEventListener("popstate", onPop);
+    // An answer clicked before this module loaded (the first question is in the page from the
+    // start) counts as if given now.
+    const early = this.form.querySelector("input[type=radio]:checked");
+    if (early && !readUrlAnswers(this.param).length) {
+      this.answers.set(early.closest("fieldset[data-question]").getAttribute("data-question"), early.value);
+      this.remember();
+    }
     if (readUrlAnswers(this.param).length) {
       this.start();
       return;

@@ -221,6 +221,8 @@ def test_an_empty_advisor_archive_is_named_without_a_traceback(page: Page, site_
     """Once: the reader saw Python's whole traceback (ModuleNotFoundError) in the status line."""
     respond("**/assets/advisor/advisor-*.zip", body=EMPTY_ZIP, content_type="application/zip")(
         page, page.context, Path())
+    # No memory snapshot either (it holds the advisor already): the stock boot unpacks the zip.
+    respond("**/assets/advisor/snapshot-*", 404, b"Not found")(page, page.context, Path())
     page.goto(site_url + "quiz/?orchestration=scale:no")
     root = quiz(page)
     settle(page, root)
