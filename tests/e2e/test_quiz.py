@@ -357,6 +357,7 @@ def test_copy_link_copies_the_address_with_the_answers(browser: Browser, site_ur
     page = context.new_page()
     page.goto(site_url + "quiz/")
     root = quiz(page)
+    settle(page, root)
     expect(root.get_by_role("button", name="Copy link")).to_be_hidden()  # nothing to share yet
     choose(page, root, "scale", "no")
     choose(page, root, "lock-in", "acceptable")
