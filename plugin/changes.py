@@ -29,6 +29,9 @@ from .cache import Cache
 
 MAX_COMMITS = 50
 TITLE = "What changed"
+#: A version whose changed ways outnumber this shows them folded, under a one-line summary, so
+#: one large revision of the advice does not turn the page into a wall of tables.
+UNFOLDED_PATHS = 5
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def page_context(
         "history": found,
         "entries": entries,
         "limit": limit,
+        "unfolded_paths": UNFOLDED_PATHS,
         "version": version,
     }
 

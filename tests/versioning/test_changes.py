@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from advisor import load_model
@@ -97,3 +98,22 @@ def test_an_unreadable_old_version_is_named_by_its_error(tmp_path: Path) -> None
     assert fixed.note == (
         "The version before this change cannot be read: tiny.yml:18: rules[1].recommend: "
         "unknown option 'c' (fix: use one of: a, b)")
+
+
+def test_a_version_that_moves_many_ways_folds_them_under_one_line(
+    guide_repo: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One large revision of the advice must not turn the page into a wall of tables: past
+    UNFOLDED_PATHS changed ways, the table sits in a folded section under a one-line summary."""
+    repo, _ = guide_repo
+    found = changes.history(repo / "docs" / "models" / "tiny.yml", CURRENT)
+    assert len(found.entries[0].diff.changes) == 3  # type: ignore[union-attr]
+    unfolded = page(found, limit=50)
+    assert "<p>3 ways through the quiz now lead to different advice:</p>" in unfolded
+    assert "<details" not in unfolded
+    monkeypatch.setattr(changes, "UNFOLDED_PATHS", 2)
+    folded = page(found, limit=50)
+    assert ('<details class="advisor-fold">\n<summary>3 ways through the quiz now lead to '
+            "different advice</summary>") in folded
+    table = folded.index("<table>", folded.index("<summary>3 ways"))
+    assert table < folded.index("</details>")
