@@ -140,6 +140,10 @@ def test_matrix_lists_every_option_and_criterion(built_site: Path, model_data: d
             assert [u for u in _links(cell, model_data["sources"]) if u not in hrefs] == []
     for criterion in model_data["criteria"]:
         assert norm(criterion["label"]) in text
+    # Two notes that cite two parts of one page must not read the same.
+    notes = [re.sub(r"<[^>]+>", "", note) for note in re.findall(
+        r'<li id="advisor-note-\d+">(.*?)</li>', page.read_text(encoding="utf-8"))]
+    assert len(set(notes)) == len(notes), notes
 
 
 def test_diagram_shows_every_question_and_option(built_site: Path, model_data: dict) -> None:
