@@ -25,9 +25,12 @@ export function renderResult(result, settings) {
   summary.append(cards);
   if (tie) summary.append(el("p", { class: "advisor__decide" }, el("strong", { text: "What decides between them: " }), tie.decide));
   // One sentence of why; the rest of the reason where the screen has room (and in the record).
+  // Its citations go with the rest of it: a phone shows the first sentence alone.
   if (result.rule) {
+    const cited = cites(result.rule.sources);
     summary.append(el("p", { class: "advisor__because" }, el("strong", { text: "Why: " }), result.rule.lead,
-      result.rule.rest ? el("span", { class: "advisor__because-rest", text: ` ${result.rule.rest}` }) : null));
+      result.rule.rest || cited ? el("span", { class: "advisor__because-rest" },
+        result.rule.rest ? ` ${result.rule.rest}` : "", cited) : null));
   }
   if (result.trace.length) {
     const shown = result.trace.slice(0, SUMMARY_ANSWERS);
@@ -50,7 +53,8 @@ export function renderResult(result, settings) {
     const names = new Map(picks.map((option) => [option.id, option.name]));
     folds.push(fold(`Caveats (${result.caveats.length})`, "caveats",
       el("ul", { class: "advisor__caveats" }, ...result.caveats.map((caveat) =>
-        el("li", {}, picks.length > 1 ? `${names.get(caveat.option)}: ${caveat.text}` : caveat.text)))));
+        el("li", {}, picks.length > 1 ? `${names.get(caveat.option)}: ${caveat.text}` : caveat.text,
+          cites(caveat.sources))))));
   }
   folds.push(fold("Sources", "sources", sources(result, settings, picks, link)));
   folds.push(fold("Decision record", "record", el("pre", { class: "advisor__record-text" }, el("code", { text: result.decision_record }))));
@@ -68,6 +72,15 @@ function sources(result, settings, picks, link) {
   const pages = paged.length ? el("p", {}, "Each option's sources, and when it was last reviewed: ",
     ...paged.flatMap((option, i) => [i ? ", " : "", link(option.id, option.name)]), ".") : null;
   return el("div", {}, cited.length ? list : null, pages);
+}
+
+// The pages a statement cites, as short links after it: " (Title, section; Title)".
+function cites(sources) {
+  if (!sources || !sources.length) return null;
+  const parts = sources.flatMap((source, i) => [i ? "; " : "",
+    source.url ? el("a", { href: source.url, rel: "noopener" }, source.title) : source.title,
+    source.section ? `, ${source.section}` : ""]);
+  return el("span", { class: "advisor__cites" }, " (", ...parts, ")");
 }
 
 function fold(title, name, ...content) {

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from advisor import recommend
+from advisor.source import load_model_file
 from devtools.quiz import UNANSWERED, answer_all, choose, quiz, recommendation, settle
 from tests.conftest import REPO
+from tests.sitetools import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -303,6 +307,8 @@ def test_axe_finds_no_wcag_violations(page: Page, site_url: str, answered: bool)
     settle(page, root)
     if answered:
         answer_all(page, root)
+        # Judged at rest: a pointer left over a link would show Material's hover colour.
+        page.mouse.move(0, 0)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, results.generate_report()
 
@@ -426,3 +432,29 @@ def test_the_result_summary_fits_the_first_screen(
     for part in ("Why: ", "Decided by your answers", "Copy as decision record"):
         expect(summary).to_contain_text(part)
     context.close()
+
+
+def test_the_reason_and_each_caveat_link_the_pages_they_cite(page: Page, site_url: str) -> None:
+    """Citations sit next to what they support: the reason's after it, each caveat's after
+    that caveat (the Sources fold lists them again)."""
+    model = load_model_file(Path(ROOT, "docs", "models", "orchestration.yml")).model
+    expected = recommend(model, dict(TWO_BLACK_BOXES)).to_dict()
+    caveats = [c for c in expected["caveats"] if c["sources"]]
+    assert expected["rule"]["sources"]  # the case must exercise both
+    assert caveats
+
+    page.goto(site_url + link(TWO_BLACK_BOXES))
+    root = quiz(page)
+    settle(page, root)
+    result = root.locator("[data-advisor-result]")
+    because = result.locator(".advisor__because .advisor__cites a")
+    expect(because).to_have_count(len(expected["rule"]["sources"]))
+    assert [because.nth(i).get_attribute("href") for i in range(because.count())] == [
+        s["url"] for s in expected["rule"]["sources"]]
+    items = result.locator(".advisor__caveats > li")
+    expect(items).to_have_count(len(expected["caveats"]))
+    for index, caveat in enumerate(expected["caveats"]):
+        hrefs = items.nth(index).locator(".advisor__cites a")
+        expect(hrefs).to_have_count(len(caveat["sources"]))
+        assert [hrefs.nth(i).get_attribute("href") for i in range(hrefs.count())] == [
+            s["url"] for s in caveat["sources"] if s["url"]]
