@@ -84,6 +84,20 @@ function plain(error) {
   return lines[lines.length - 1];
 }
 
+// Python that exits while starting leaves only "Program terminated with exit(1)"; what it
+// printed says why. A standard library that does not import means the site serves runtime
+// files of different builds (python_stdlib.zip from another Pyodide, or damaged).
+function explainExit(error, said) {
+  const message = plain(error);
+  if (!/Program terminated|exit\(\d+\)/.test(message)) return error;
+  const fatal = said.map((line) => line.trim()).filter((line) => /^Fatal Python error/.test(line)).pop();
+  const why = fatal ? ` (Python said: “${fatal}”)` : "";
+  if (said.some((line) => /encodings|python_stdlib|stdlib/.test(line))) {
+    return new Error(`Python stopped while starting${why}: the standard library this site serves (python_stdlib.zip) does not belong to its Pyodide, or is damaged. Fix: publish the whole built site again, so that every runtime file comes from one build`);
+  }
+  return new Error(`Python stopped while starting${why}. Fix: publish the whole built site again, so that every runtime file comes from one build`);
+}
+
 async function fetchOk(url, what) {
   const response = await fetch(url);
   if (!response.ok) {
@@ -144,7 +158,9 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   // seen by Playwright's request routing, which the fallback tests rely on; it costs one
   // small request's time.
   const fetched = snapshot ? fetchSnapshot(snapshot) : null;
-  const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr: () => {} };
+  const said = []; // Python's last lines on stderr while it starts, to explain an exit
+  const stderr = (line) => { said.push(line); if (said.length > 20) said.shift(); };
+  const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr };
   let snapshotUsed = false;
   let snapshotError = null;
   if (fetched) {
@@ -159,7 +175,14 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
       snapshotError = String((error && error.message) || error);
     }
   }
-  if (!pyodide) pyodide = await withBootFailure(loadPyodide(options));
+  if (!pyodide) {
+    said.length = 0;
+    try {
+      pyodide = await withBootFailure(loadPyodide(options));
+    } catch (error) {
+      throw explainExit(error, said);
+    }
+  }
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
   const packageReady = performance.now();

@@ -234,6 +234,25 @@ def test_an_empty_advisor_archive_is_named_without_a_traceback(page: Page, site_
         assert junk not in text, text
 
 
+def test_a_standard_library_from_another_build_is_named_with_the_fix(
+    page: Page, quick_url: str, quick_site: Path
+) -> None:
+    """Once: "Program terminated with exit(1)". A zip that is not Pyodide's standard library
+    (here: the advisor's own archive, served in its place) makes Python exit while starting;
+    the reader is told which file and what to do, not how Python exited."""
+    respond(STDLIB, body=lambda s: body_of(s, "assets/advisor/advisor-*.zip"),
+            content_type="application/zip")(page, page.context, quick_site)
+    page.goto(quick_url + "quiz/?orchestration=scale:no")
+    root = quiz(page)
+    settle(page, root)
+    assert root.get_attribute("data-advisor-state") == "error"
+    text = root.locator("[data-advisor-status]").inner_text()
+    assert "the standard library this site serves (python_stdlib.zip)" in text, text
+    assert "Fix: publish the whole built site again" in text, text
+    for junk in ("Program terminated", "exit(1)", "Traceback"):
+        assert junk not in text, text
+
+
 @pytest.fixture(scope="module")
 def recovered(failed: dict[str, Failed]) -> dict[str, Failed]:
     """The RECOVER pages with their fault removed and "Try again" clicked on all of them at
