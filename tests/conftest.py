@@ -17,7 +17,6 @@ from tests.reliability.conftest import QUICK_TIMEOUT
 from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
-
 #: The quick site's repository (the guide itself is built without one).
 REPO = "https://github.com/example/ml-orchestration-guide"
 

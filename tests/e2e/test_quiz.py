@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from advisor import recommend
+from advisor import enumerate_paths, recommend
 from advisor.source import load_model_file
 from devtools.quiz import UNANSWERED, answer_all, choose, quiz, recommendation, settle
 from tests.conftest import REPO
@@ -458,3 +458,27 @@ def test_the_reason_and_each_caveat_link_the_pages_they_cite(page: Page, site_ur
         expect(hrefs).to_have_count(len(caveat["sources"]))
         assert [hrefs.nth(i).get_attribute("href") for i in range(hrefs.count())] == [
             s["url"] for s in caveat["sources"] if s["url"]]
+
+
+def test_a_tie_shows_the_options_side_by_side_with_what_decides(
+    page: Page, site_url: str
+) -> None:
+    """Where the guide finds two options equally fit, both are cards next to each other, under
+    a heading that counts them, with the text that decides between them."""
+    model = load_model_file(Path(ROOT, "docs", "models", "adoption.yml")).model
+    tied = next(p for p in enumerate_paths(model) if len(p.outcome) > 1)
+    expected = recommend(model, dict(tied.steps)).to_dict()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "adoption/?adoption=" + ",".join(f"{q}:{c}" for q, c in tied.steps))
+    root = quiz(page)
+    settle(page, root)
+    assert recommendation(root) == list(tied.outcome)
+    result = root.locator("[data-advisor-result]")
+    expect(result.locator(".advisor__result-title")).to_have_text(
+        "Two options fit equally well")
+    expect(result.locator(".advisor__decide")).to_contain_text(expected["tie"]["decide"].strip())
+    first, second = (root.locator("[data-recommendation]").nth(i).bounding_box() for i in (0, 1))
+    assert first is not None
+    assert second is not None
+    assert abs(first["y"] - second["y"]) < 2  # side by side
+    assert second["x"] >= first["x"] + first["width"]
