@@ -13,19 +13,17 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from tests.reliability.browser import Watch, answer_all, quiz
 from tests.reliability.project import make_project
-from tests.sitetools import ROOT, serve
+from tests.sitetools import ROOT, build_and_serve
 
 pytestmark = pytest.mark.e2e
 
@@ -49,11 +47,7 @@ window.Worker = class extends NativeWorker {
 def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     project = make_project(tmp_path_factory.mktemp("snapshot"), boot_timeout=180)
     site = project.root / "site"
-    site.mkdir()
-    with serve(site) as url:
-        with mock.patch.dict(os.environ, {"GUIDE_SITE_URL": url}):
-            result = project.build(site)
-        assert result.returncode == 0, result.stderr
+    with build_and_serve(site, project.config) as url:
         yield site, url
 
 
