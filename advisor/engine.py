@@ -678,6 +678,7 @@ def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozen
         if option.id in possible:
             continue
         against: list[Step] = []  # answers that contradict one of the option's rules
+        overruled: set[int] = set()  # answers of an earlier rule that decided before one of its own
         for rule in model.rules:
             if option.id not in rule.recommend:
                 continue
@@ -695,13 +696,30 @@ def _why_not(a: Analysis, state: State, path: tuple[Step, ...], outcomes: frozen
             # deciding rule's answers that this rule does not share.
             mine = {c.question: c.choices for c in rule.when}
             named = {c.question for c in model.rules[first_decider].when}
-            against += [s for s in path if s.question.id in named and s not in against
-                        and s.choice.id not in mine.get(s.question.id, ())]
-        # The answers that rule out most of the option's rules first, then in asking order.
-        weight = {id(s): sum(1 for rule in model.rules if option.id in rule.recommend
-                             and any(c.question == s.question.id and s.choice.id not in c.choices
-                                     for c in rule.when)) for s in against}
-        against.sort(key=lambda s: (-weight[id(s)], path.index(s)))
+            won = [s for s in path if s.question.id in named
+                   and s.choice.id not in mine.get(s.question.id, ())]
+            overruled.update(id(s) for s in won)
+            against += [s for s in won if s not in against]
+        # The answers that made an earlier rule decide before one of the option's own rules that
+        # held come first: they are why it lost. Then the answers that rule out most of its
+        # rules; among those, the answers that stopped a rule the reader's other answers came
+        # closest to (a near miss says more than a rule that never applied); then in asking
+        # order.
+        answered = {s.question.id: s.choice.id for s in path}
+        rules = [rule for rule in model.rules if option.id in rule.recommend]
+
+        def blocks(rule: Rule, step: Step) -> bool:
+            return any(c.question == step.question.id and step.choice.id not in c.choices
+                       for c in rule.when)
+
+        def held(rule: Rule, answered: Mapping[str, str] = answered) -> int:
+            return sum(1 for c in rule.when if answered.get(c.question) in c.choices)
+
+        weight = {id(s): sum(1 for rule in rules if blocks(rule, s)) for s in against}
+        near = {id(s): max((held(rule) for rule in rules if blocks(rule, s)), default=0)
+                for s in against}
+        against.sort(key=lambda s: (id(s) not in overruled, -weight[id(s)], -near[id(s)],
+                                    path.index(s)))
         lead = option.why_not.strip().rstrip(".") or f"{option.name} fits other situations"
         facts = [s.choice.as_fact for s in against[:3]]
         reason = f"{lead}; here, {_join_facts(facts)}." if facts else f"{lead}."

@@ -239,6 +239,36 @@ def test_why_not_when_an_earlier_rule_decides_names_the_deciding_answers() -> No
         "TWO fits other situations; here, you answered \u201cX\u201d."]
 
 
+def test_why_not_names_first_the_answers_that_made_an_earlier_rule_win() -> None:
+    # Option two's rule 'late' holds, but 'first' decides before it: Q1 is why two lost, so
+    # it comes before P1, which only rules out two's other rule.
+    model = build({"p": ["p1", "p2"], "q": ["q1", "q2"]}, [
+        {"id": "blocked", "when": {"p": "p2"}, "recommend": "two"},
+        {"id": "first", "when": {"q": "q1"}, "recommend": "one"},
+        {"id": "late", "when": {"p": "p1"}, "recommend": "two"},
+        {"id": "rest", "recommend": "one"},
+    ], options=["one", "two"])
+    data = recommend(model, {"p": "p1", "q": "q1"}).to_dict()
+    assert [w["reason"] for w in data["why_not"]] == [
+        "TWO fits other situations; here, you answered \u201cQ1\u201d and you answered "
+        "\u201cP1\u201d."]
+
+
+def test_why_not_names_a_near_miss_before_a_rule_that_never_applied() -> None:
+    # 'near' fails only on B1, with its other two conditions met; 'far' fails on A1 alone.
+    # Both answers rule out one rule each: the near miss comes first, though asked last.
+    model = build({"a": ["a1", "a2"], "c": ["c1", "c2"], "d": ["d1", "d2"], "b": ["b1", "b2"]}, [
+        {"id": "far", "when": {"a": "a2"}, "recommend": "two"},
+        {"id": "near", "when": {"c": "c1", "d": "d1", "b": "b2"}, "recommend": "two"},
+        {"id": "rest", "recommend": "one"},
+    ], options=["one", "two"])
+    data = recommend(model, {"a": "a1", "c": "c1", "d": "d1", "b": "b1"}).to_dict()
+    assert asked(data) == ["a", "c", "d", "b"]
+    assert [w["reason"] for w in data["why_not"]] == [
+        "TWO fits other situations; here, you answered \u201cB1\u201d and you answered "
+        "\u201cA1\u201d."]
+
+
 def test_why_not_while_incomplete_covers_only_options_already_ruled_out(guide: Model) -> None:
     result = recommend(guide, {"complexity": "branching"})
     assert not result.complete
