@@ -34,6 +34,7 @@ SAMPLE = [
     _find("codepipeline", "owner=devops"),  # GPU sizes no longer split the answer
     _find("step-functions-plus-sagemaker", "owner=split"),  # shared work, the black box
     _find("airflow-kubeflow", "existing=yes"),  # an orchestrator already in house
+    _find("airflow-kubeflow", "existing=kubernetes"),  # Kubernetes, no orchestrator on it yet
 ]
 
 
