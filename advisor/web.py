@@ -3,10 +3,15 @@
 Requests::
 
     {"op": "load", "model": {...model data...}, "version": "abc1234 2026-11-27" | null,
-     "expect": id | null}
-      -> {"ok": true, "model": id, "runtime": {"version": sys.version, "platform": sys.platform}}
+     "expect": id | null, "source": "<SHA-256 of the model file>" | absent}
+      -> {"ok": true, "model": id, "reused": false,
+          "runtime": {"version": sys.version, "platform": sys.platform}}
       (with "expect", a model with another id fails: the site's model file does not match the
       page that loads it)
+    {"op": "load", "source": "<SHA-256>", "version": ..., "expect": ...}   (no "model")
+      -> the same reply with "reused": true when a model loaded from that very file is held
+         (an interpreter booted from a memory snapshot holds the site's models already), else
+         {"ok": false, "error": {"type": "UnknownSource", ...}}: send the model
     {"op": "recommend", "model": id, "answers": {...} | [[question, choice], ...],
      "lenient": true | false}
       -> {"ok": true, "result": {...Result.to_dict()...}, "answers": {...the answers kept...},
@@ -36,6 +41,8 @@ from advisor.model import AdvisorError, Model, load_model, short
 __all__ = ["handle"]
 
 _MODELS: dict[str, tuple[Model, str | None]] = {}
+_SOURCES: dict[str, str] = {}  # SHA-256 of a loaded model file -> the model's id
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _MESSAGE_LIMIT = 4000
 #: Deepest nesting of arrays and objects a request may have. A model is a handful of levels;
 #: Pyodide's `json.loads` does not raise RecursionError but kills the interpreter (and the
@@ -59,6 +66,10 @@ def _nesting(text: str) -> int:
 
 class RequestError(AdvisorError):
     """A request that is not valid JSON or lacks what its op needs."""
+
+
+class UnknownSource(RequestError):
+    """A load by source of a model file this interpreter has not loaded: send the model."""
 
 
 def handle(request_json: str) -> str:
@@ -103,19 +114,38 @@ def _dispatch(request_json: object) -> dict[str, Any]:
 def _load(request: dict[str, Any]) -> dict[str, Any]:
     data = request.get("model")
     version = request.get("version")
-    if not isinstance(data, dict):
-        raise RequestError("'load' needs 'model': the model data as a JSON object")
+    source = request.get("source")
     if version is not None and not isinstance(version, str):
         raise RequestError("'version' must be a string or null")
     expect = request.get("expect")
     if expect is not None and not isinstance(expect, str):
         raise RequestError("'expect' must be a model id or null")
+    if source is not None and not (isinstance(source, str) and _SHA256.fullmatch(source)):
+        raise RequestError("'source' must be the model file's SHA-256, in lower-case hex")
+    if data is None and source is not None:
+        held = _SOURCES.get(source)
+        if held is None or held not in _MODELS:
+            raise UnknownSource(f"no model loaded from the file {source[:12]}; send the model")
+        if expect is not None and held != expect:
+            raise RequestError(_mismatch(expect, [held]))
+        _MODELS[held] = (_MODELS[held][0], version)  # the version goes into decision records
+        return _loaded(held, reused=True)
+    if not isinstance(data, dict):
+        raise RequestError("'load' needs 'model': the model data as a JSON object")
     model = load_model(data)
     if expect is not None and model.id != expect:
         raise RequestError(_mismatch(expect, [model.id]))
     recommend(model, {})  # builds the memo tables now, so the reader's first click is fast
     _MODELS[model.id] = (model, version)
-    return {"ok": True, "model": model.id,
+    for stale in [key for key, held in _SOURCES.items() if held == model.id]:
+        del _SOURCES[stale]  # that file's model is no longer the one held under this id
+    if source is not None:
+        _SOURCES[source] = model.id
+    return _loaded(model.id, reused=False)
+
+
+def _loaded(model_id: str, *, reused: bool) -> dict[str, Any]:
+    return {"ok": True, "model": model_id, "reused": reused,
             "runtime": {"version": sys.version, "platform": sys.platform}}
 
 

@@ -65,8 +65,11 @@ async function main() {
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   pyodide.unpackArchive(new Uint8Array(fs.readFileSync(spec.archive)), "zip",
     { extractDir: sitePackages });
-  pyodide.globals.set("_model_texts", pyodide.toPy(spec.models.map(
-    (file) => fs.readFileSync(file, "utf-8"))));
+  // Each model with the SHA-256 of its file, which the worker sends to find it loaded.
+  pyodide.globals.set("_model_texts", pyodide.toPy(spec.models.map((file) => {
+    const bytes = fs.readFileSync(file);
+    return [bytes.toString("utf-8"), nodeCrypto.createHash("sha256").update(bytes).digest("hex")];
+  })));
   // Import every browser module of the advisor and load each model as the worker would, so
   // that the reader's first request finds the code compiled and the memo tables built.
   const loaded = pyodide.runPython(`
@@ -76,8 +79,9 @@ import advisor
 for _info in sorted(pkgutil.iter_modules(advisor.__path__), key=lambda m: m.name):
     importlib.import_module(f"advisor.{_info.name}")
 from advisor.web import handle as _handle
-_replies = [json.loads(_handle(json.dumps({"op": "load", "version": None, "model": json.loads(t)})))
-            for t in _model_texts]
+_replies = [json.loads(_handle(json.dumps({"op": "load", "version": None, "source": s,
+                                           "model": json.loads(t)})))
+            for t, s in _model_texts]
 del _model_texts
 random.seed(0)
 [r.get("model") if r.get("ok") else "error: " + r["error"]["message"] for r in _replies]

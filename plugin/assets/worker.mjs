@@ -3,6 +3,9 @@
 //
 // Messages in:  {id, op: "boot", indexUrl, archive, lock, modelUrl,
 //                snapshot: {url, pyodide, bytes, sha256} | null}
+//               (reply: where the boot time went, and `snapshot`: "used" (the build's),
+//               "stored" (one this browser kept from an earlier visit), null (none named or
+//               kept) or why the one tried could not be used)
 //               {id, op: "load", modelUrl, version}
 //               {id, op: "call", request}          (request: a JSON string for advisor.web)
 // Messages out: {id, ok: true, value} | {id, ok: false, error}
@@ -133,6 +136,78 @@ function fetchSnapshot({ url, pyodide, bytes: size, sha256 }) {
   return { verified };
 }
 
+function hex(digest) {
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function sha256(bytes) {
+  return hex(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+// A snapshot this browser made itself, kept in Cache Storage: when the page names no build
+// snapshot (or it fails), the stock boot's interpreter is snapshotted once its model is
+// loaded, and later visits boot from that copy. It adds no byte to the site; it is kept per
+// runtime folder and advisor archive (both named by version or content), one per site, and
+// checked like the build's (Pyodide version, size, SHA-256) before Pyodide gets it.
+const STORE = "advisor-snapshots";
+
+function storeKey(indexUrl, archive) {
+  return `${indexUrl}advisor-snapshot?archive=${encodeURIComponent(archive)}`;
+}
+
+let opened = null;
+function openStore() {
+  // None outside secure contexts; null too when the browser refuses storage.
+  opened ||= self.caches ? self.caches.open(STORE).catch(() => null) : Promise.resolve(null);
+  return opened;
+}
+
+// What is kept under `key`: {store, response}, or null.
+async function lookUpStored(key) {
+  const store = await openStore();
+  const response = store && (await store.match(key).catch(() => null));
+  return response ? { store, response } : null;
+}
+
+// The stored snapshot's checked bytes (a promise), or null when none is kept.
+async function storedSnapshot(key, lookup, pyodideVersion) {
+  const found = await lookup;
+  if (!found) return null;
+  const { store, response } = found;
+  const checked = (async () => {
+    const made = response.headers.get("x-advisor-pyodide");
+    if (made !== pyodideVersion) throw new Error(`the stored snapshot was made for Pyodide ${made}, not ${pyodideVersion}`);
+    const bytes = await response.arrayBuffer();
+    const size = Number(response.headers.get("x-advisor-bytes"));
+    if (bytes.byteLength !== size) throw new Error(`the stored snapshot has ${bytes.byteLength} bytes, not ${size}`);
+    if ((await sha256(bytes)) !== response.headers.get("x-advisor-sha256")) throw new Error("the stored snapshot does not match its SHA-256");
+    return bytes;
+  })();
+  return { bytes: checked, forget: () => store.delete(key).catch(() => {}) };
+}
+
+let toStore = null; // {key, version}: snapshot the interpreter once its model is loaded
+
+async function storeSnapshot() {
+  const { key, version } = toStore;
+  toStore = null;
+  try {
+    const bytes = pyodide.makeMemorySnapshot();
+    const digest = await sha256(bytes);
+    const store = await openStore();
+    if (!store) return;
+    const prefix = key.slice(0, key.indexOf("?") + 1);
+    for (const old of await store.keys()) {
+      if (old.url.startsWith(prefix) && old.url !== key) await store.delete(old); // one per site
+    }
+    await store.put(key, new Response(bytes, {
+      headers: { "content-type": "application/octet-stream", "x-advisor-pyodide": version, "x-advisor-bytes": String(bytes.byteLength), "x-advisor-sha256": digest },
+    }));
+  } catch (error) {
+    // no room, or Pyodide cannot snapshot this interpreter: later visits boot the stock way
+  }
+}
+
 // `loading`, or a failure Pyodide reports only as an unhandled rejection (see above).
 async function withBootFailure(loading) {
   const failed = new Promise((_, reject) => {
@@ -153,6 +228,8 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   const packageBytes = fetchOk(archive, "The advisor package").then((r) => r.arrayBuffer());
   if (modelUrl) prefetchModel(modelUrl);
   packageBytes.catch(() => {}); // reported below, when it is awaited
+  const key = storeKey(indexUrl, archive);
+  const lookup = lookUpStored(key); // Cache Storage, looked up while pyodide.mjs loads
   const { loadPyodide, version } = await import(new URL("pyodide.mjs", indexUrl).href);
   // After that import, not before: a download started at the worker's first instant is never
   // seen by Playwright's request routing, which the fallback tests rely on; it costs one
@@ -161,27 +238,35 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   const said = []; // Python's last lines on stderr while it starts, to explain an exit
   const stderr = (line) => { said.push(line); if (said.length > 20) said.shift(); };
   const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr };
-  let snapshotUsed = false;
-  let snapshotError = null;
-  if (fetched) {
+  let snapshotUsed = null;
+  const tried = []; // why each snapshot tried could not be used
+  const fromSnapshot = async (bytes) => {
+    bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
     try {
-      const bytes = fetched.verified(version);
-      bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
       pyodide = await withBootFailure(loadPyodide({ ...options, _loadSnapshot: bytes }));
       pyodide.runPython("import random; random.seed()");
-      snapshotUsed = true;
+      return true;
     } catch (error) {
       pyodide = null;
-      snapshotError = String((error && error.message) || error);
+      tried.push(String((error && error.message) || error));
+      return false;
     }
+  };
+  if (fetched && (await fromSnapshot(fetched.verified(version)))) snapshotUsed = "used";
+  if (!pyodide) {
+    const stored = await storedSnapshot(key, lookup, version);
+    if (stored && (await fromSnapshot(stored.bytes))) snapshotUsed = "stored";
+    else if (stored) stored.forget(); // never tried again
   }
   if (!pyodide) {
     said.length = 0;
+    const canStore = (await openStore()) !== null;
     try {
-      pyodide = await withBootFailure(loadPyodide(options));
+      pyodide = await withBootFailure(loadPyodide({ ...options, _makeSnapshot: canStore }));
     } catch (error) {
       throw explainExit(error, said);
     }
+    if (canStore) toStore = { key, version };
   }
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
@@ -201,7 +286,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
     loadPyodideMs: pyodideReady - started,
     waitPackageMs: packageReady - pyodideReady,
     unpackImportMs: done - packageReady,
-    snapshot: snapshotUsed ? "used" : snapshotError, // null: the page named none
+    snapshot: snapshotUsed || (tried.length ? tried.join("; ") : null), // null: none to try
   };
 }
 
@@ -223,8 +308,15 @@ function prefetchModel(modelUrl) {
 
 async function load({ modelUrl, version, expect }) {
   const text = await prefetchModel(modelUrl);
-  // The model's JSON goes to Python as it came, without a parse and re-serialise here.
-  return call(`{"op":"load","version":${JSON.stringify(version)},"expect":${JSON.stringify(expect)},"model":${text}}`);
+  const head = `{"op":"load","version":${JSON.stringify(version)},"expect":${JSON.stringify(expect)},"source":"${await sha256(new TextEncoder().encode(text))}"`;
+  // An interpreter from a snapshot holds the model of this very file already: no parse.
+  let reply = call(`${head}}`);
+  if (JSON.parse(reply).error?.type === "UnknownSource") {
+    // The model's JSON goes to Python as it came, without a parse and re-serialise here.
+    reply = call(`${head},"model":${text}}`);
+  }
+  if (toStore && JSON.parse(reply).ok) setTimeout(storeSnapshot, 0); // after this reply
+  return reply;
 }
 
 self.onmessage = async (event) => {

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 #: Keeps the worker's boot reply (where the boot time went, and whether the snapshot was used).
 CAPTURE_BOOT = """
 window.__boot = [];
+window.__loads = [];  // the worker's replies to "load"
 const NativeWorker = window.Worker;
 window.Worker = class extends NativeWorker {
   constructor(url, options) {
@@ -37,6 +38,9 @@ window.Worker = class extends NativeWorker {
     this.addEventListener("message", (event) => {
       const value = event.data && event.data.value;
       if (value && typeof value === "object" && "loadPyodideMs" in value) window.__boot.push(value);
+      if (typeof value === "string" && value.includes('"reused"')) {
+        window.__loads.push(JSON.parse(value));
+      }
     });
   }
 };
@@ -103,10 +107,14 @@ def test_the_quiz_page_describes_the_snapshot_it_ships(built_site: Path) -> None
 
 
 def test_the_quiz_boots_from_the_snapshot(context: BrowserContext, site_url: str) -> None:
-    picks, boot, watch = run_quiz(context.new_page(), site_url)
+    page = context.new_page()
+    picks, boot, watch = run_quiz(page, site_url)
     assert boot["snapshot"] == "used"
     assert picks
     assert watch.errors == []
+    # The snapshot holds the page's model, loaded from the very file the page names: the
+    # worker finds it there instead of loading it again.
+    assert [reply["reused"] for reply in page.evaluate("window.__loads")] == [True]
 
 
 def _fulfil(pattern: str, body: bytes, status: int = 200) -> Callable[[Page], None]:
@@ -197,3 +205,118 @@ def test_a_bad_snapshot_falls_back_to_the_stock_boot(
     assert reason in (boot["snapshot"] or ""), boot
     assert picks == stock_answers
     assert watch.errors == []
+
+
+# -- a snapshot the reader's browser keeps (Cache Storage) when it boots the stock way -------
+
+STORED = """async () => {
+  const store = await caches.open("advisor-snapshots");
+  const found = [];
+  for (const request of await store.keys()) {
+    const response = await store.match(request);
+    const body = await response.arrayBuffer();
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", body)),
+                              (b) => b.toString(16).padStart(2, "0")).join("");
+    found.push({url: request.url, bytes: Number(response.headers.get("x-advisor-bytes")),
+                size: body.byteLength, pyodide: response.headers.get("x-advisor-pyodide"),
+                whole: digest === response.headers.get("x-advisor-sha256")});
+  }
+  return found;
+}"""
+
+
+def quiz_settings_version() -> str:
+    package = json.loads(
+        (ROOT / "node_modules" / "pyodide" / "package.json").read_text(encoding="utf-8"))
+    return str(package["version"])
+
+
+def _no_build_snapshot(page: Page) -> None:
+    _settings(lambda settings: settings.pop("snapshot"))(page)
+
+
+def _stored(page: Page) -> list[dict[str, Any]]:
+    """What the site keeps in Cache Storage, once the worker has written a whole snapshot
+    (it writes after the model's load, while the reader answers)."""
+    found: list[dict[str, Any]] = []
+    for _ in range(120):
+        found = page.evaluate(STORED)
+        if found and all(item["whole"] for item in found):
+            return found
+        page.wait_for_timeout(250)
+    return found
+
+
+def test_a_stock_boot_keeps_a_snapshot_that_the_next_visit_boots_from(
+    context: BrowserContext, site_url: str, stock_answers: list[str],
+) -> None:
+    first = context.new_page()
+    _no_build_snapshot(first)
+    picks, boot, watch = run_quiz(first, site_url)
+    assert boot["snapshot"] is None  # nothing kept yet: the stock boot
+    assert picks == stock_answers
+    stored = _stored(first)
+    assert len(stored) == 1, stored
+    assert stored[0]["size"] == stored[0]["bytes"] > 1_000_000
+    assert stored[0]["whole"]
+    assert stored[0]["pyodide"] == quiz_settings_version()
+    assert watch.errors == []
+    first.close()
+
+    second = context.new_page()
+    _no_build_snapshot(second)
+    picks, boot, watch = run_quiz(second, site_url)
+    assert boot["snapshot"] == "stored"
+    assert picks == stock_answers
+    assert [reply["reused"] for reply in second.evaluate("window.__loads")] == [True]
+    assert watch.errors == []
+
+
+#: Replace what is kept with other bytes or another description, keeping its key.
+SPOIL = """async (how) => {
+  const store = await caches.open("advisor-snapshots");
+  const [request] = await store.keys();
+  const response = await store.match(request);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const headers = Object.fromEntries(response.headers.entries());
+  let body = bytes;
+  if (how === "corrupt") {
+    body = bytes.slice();
+    for (let i = 0; i < 4096; i++) body[(body.length >> 1) + i] ^= 0xff;
+  }
+  if (how === "truncated") body = bytes.slice(0, bytes.length >> 1);
+  if (how === "another Pyodide version") headers["x-advisor-pyodide"] = "0.27.7";
+  await store.put(request, new Response(body, {headers}));
+}"""
+
+SPOILED = {
+    "corrupt": "the stored snapshot does not match its SHA-256",
+    "truncated": "bytes, not",
+    "another Pyodide version": "the stored snapshot was made for Pyodide 0.27.7",
+}
+
+
+@pytest.mark.parametrize("how", sorted(SPOILED))
+def test_a_spoiled_stored_snapshot_falls_back_to_the_stock_boot_and_is_replaced(
+    context: BrowserContext, site_url: str, stock_answers: list[str], how: str,
+) -> None:
+    first = context.new_page()
+    _no_build_snapshot(first)
+    run_quiz(first, site_url)
+    kept = _stored(first)
+    assert len(kept) == 1
+    first.evaluate(SPOIL, how)
+    first.close()
+
+    second = context.new_page()
+    _no_build_snapshot(second)
+    picks, boot, watch = run_quiz(second, site_url)
+    assert SPOILED[how] in (boot["snapshot"] or ""), boot
+    assert picks == stock_answers
+    assert watch.errors == []
+    # The spoiled copy is dropped and the stock boot keeps a good one again.
+    again = _stored(second)
+    assert len(again) == 1
+    assert again[0]["whole"]
+    assert again[0]["size"] == again[0]["bytes"]
+    assert again[0]["pyodide"] == quiz_settings_version()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from typing import Any
@@ -28,7 +29,8 @@ def loaded(guide_data: dict[str, Any]) -> str:
 
 def test_load_reports_the_runtime(guide_data: dict[str, Any]) -> None:
     reply = call({"op": "load", "model": guide_data, "version": None})
-    assert set(reply) == {"ok", "model", "runtime"}
+    assert set(reply) == {"ok", "model", "reused", "runtime"}
+    assert reply["reused"] is False
     assert reply["ok"] is True
     assert reply["model"] == "test-guide"
     assert reply["runtime"] == {"version": sys.version, "platform": sys.platform}
@@ -171,3 +173,51 @@ def test_progress_carries_of_at_most(loaded: str) -> None:
     reply = call({"op": "recommend", "model": loaded, "answers": {"complexity": "simple"}})
     progress = reply["result"]["progress"]
     assert progress["total_max"] == progress["answered"] + progress["remaining_max"]
+
+
+def _source(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def test_a_model_held_from_the_same_file_is_reused_with_the_new_version(
+    guide_data: dict[str, Any],
+) -> None:
+    source = _source(guide_data)
+    first = call({"op": "load", "model": guide_data, "version": "old", "source": source})
+    assert first["ok"] is True
+    assert first["reused"] is False
+    again = call({"op": "load", "source": source, "version": "abc1234 2026-12-01",
+                  "expect": "test-guide"})
+    assert again == {**first, "reused": True}
+    answers = {"complexity": "simple", "owner": "devops"}
+    reply = call({"op": "recommend", "model": "test-guide", "answers": answers, "lenient": False})
+    assert reply["result"]["decision_record"].endswith("Guide version: abc1234 2026-12-01\n")
+
+
+def test_a_load_by_an_unknown_source_asks_for_the_model(guide_data: dict[str, Any]) -> None:
+    reply = call({"op": "load", "source": "0" * 64, "version": None})
+    assert reply["ok"] is False
+    assert reply["error"]["type"] == "UnknownSource"
+    bad = call({"op": "load", "source": "not a digest", "version": None, "model": guide_data})
+    assert bad["error"]["type"] == "RequestError"
+    assert "SHA-256" in bad["error"]["message"]
+
+
+def test_a_model_reloaded_from_another_file_forgets_the_first_file(
+    guide_data: dict[str, Any],
+) -> None:
+    first = _source(guide_data)
+    call({"op": "load", "model": guide_data, "version": None, "source": first})
+    changed = {**guide_data, "title": "Another title"}
+    assert call({"op": "load", "model": changed, "version": None,
+                 "source": _source(changed)})["ok"] is True
+    reply = call({"op": "load", "source": first, "version": None})
+    assert reply["error"]["type"] == "UnknownSource"
+
+
+def test_a_held_source_still_checks_the_expected_model(guide_data: dict[str, Any]) -> None:
+    source = _source(guide_data)
+    call({"op": "load", "model": guide_data, "version": None, "source": source})
+    reply = call({"op": "load", "source": source, "version": None, "expect": "other"})
+    assert reply["ok"] is False
+    assert "this quiz is for the model 'other'" in reply["error"]["message"]
