@@ -358,6 +358,10 @@ def snapshot_rows(sn: dict[str, Any]) -> list[Row]:
             for net in ("localhost", f"{sn['mbit']:g} Mbit/s")]
     rows.append(Row("8", "Snapshot boots that used the snapshot (of all snapshot visits)", "",
                     [sum(u == "used" for u in used)], "visits", [len(used)]))
+    kept = [run["quiz stock, localhost, warm"].get("snapshot") for run in runs]
+    rows.append(Row("8", "Stock-boot page, warm: visits booted from the snapshot the first "
+                    "visit kept in Cache Storage", "", [sum(k == "stored" for k in kept)],
+                    "visits", [len(kept)]))
     rows.append(Row("8", "Bytes: snapshot, .gz copy", "B",
                     [v for k, v in sn["gzip_sizes"].items() if k.startswith("snapshot-")],
                     "runtime .gz copies", [sum(v for k, v in sn["gzip_sizes"].items()
