@@ -115,7 +115,8 @@ def _time_hooks(cfg: Any, into: dict[str, float]) -> None:
 PARTS = (
     ("advisor.source", "read_model_bytes", "read the model YAML (libyaml where present)"),
     ("advisor.source", "validate", "check and load the models (every answer path)"),
-    ("plugin.changes", "history", "What changed: git history and diffs"),
+    ("plugin.changes", "kept_history", "What changed: git history and diffs (or kept ones)"),
+    ("plugin.changes", "history", "  of which computed (git, old versions read and diffed)"),
     ("plugin.plugin", "guide_version", "guide version (git log, git status)"),
     ("plugin.runtime.RuntimeVerifier", "verify", "verify the runtime (SHA-256 of 13.4 MB)"),
     ("plugin.plugin", "build_archive", "zip the advisor package"),

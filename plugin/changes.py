@@ -12,12 +12,19 @@ Git is asked three to five times per model and build (``git log --raw`` names th
 one ``git cat-file --batch`` reads those not cached yet). Each version is read by
 ``advisor.source`` like the current model (duplicate keys refused), its structure and
 references checked; versions and diffs are kept in the plugin's ``Cache`` by blob id, so
-``mkdocs serve`` rebuilds cost little.
+``mkdocs serve`` rebuilds cost little. ``KeptHistories`` keeps a whole history on disk too,
+keyed by everything it is computed from (``HEAD``, the file's path and content, the code that
+reads and diffs it), so a new ``mkdocs build`` process asks git once per model instead of
+reading and diffing every old version again.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import pickle
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,6 +183,88 @@ def history(
             "Build from a full clone (for example fetch-depth: 0 in actions/checkout)."
         )
     return History(tuple(entries), int(total), note)
+
+
+#: The code whose output a kept history is: a change to any of it makes every key new.
+_CODE = ("advisor/*.py", "plugin/changes.py", "plugin/cache.py")
+
+
+@functools.cache
+def _code_digest() -> str:
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{sys.version} pickle {pickle.HIGHEST_PROTOCOL}".encode())
+    for pattern in _CODE:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class KeptHistories:
+    """Histories kept on disk (``folder``, beside the runtime in ``node_modules/.cache``) and in
+    memory, by a key that fixes every input of ``history``.
+
+    A kept file is read back with ``pickle``: the folder is the project's own build cache, as
+    trusted as the ``node_modules`` it sits in. A file that does not read back is ignored and
+    written again."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._memory: dict[str, History] = {}
+
+    def key(self, model_file: Path, current_key: str, limit: int) -> str | None:
+        """The key of ``model_file``'s history now; None outside git or before a first commit
+        (``history`` then says so, cheaply)."""
+        out = _git(model_file.parent, "rev-parse", "--is-shallow-repository", "--show-prefix",
+                   "--verify", "HEAD")
+        lines = (out or "").splitlines()
+        if len(lines) != 3:
+            return None
+        shallow, prefix, head = lines
+        text = "\0".join([_code_digest(), head, shallow, prefix + model_file.name, current_key,
+                          str(limit)])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def get(self, key: str) -> History | None:
+        found = self._memory.get(key)
+        if found is None and self.folder is not None:
+            try:
+                loaded = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+            except Exception:  # missing, damaged or from other code: computed again
+                return None
+            if isinstance(loaded, History):
+                found = self._memory[key] = loaded
+        return found
+
+    def put(self, key: str, found: History) -> None:
+        self._memory[key] = found
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            part = self.folder / f"{key}.pickle.part"
+            part.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+            part.replace(self.folder / f"{key}.pickle")
+        except OSError:
+            pass  # a read-only cache: the next build computes it again
+
+
+def kept_history(
+    model_file: Path,
+    current: advisor.Model,
+    *,
+    kept: KeptHistories,
+    limit: int = MAX_COMMITS,
+    cache: Cache | None = None,
+    current_key: str,
+) -> History:
+    """``history``, or the same history kept from an earlier build with the same inputs."""
+    key = kept.key(model_file, current_key, limit)
+    found = kept.get(key) if key else None
+    if found is None:
+        found = history(model_file, current, limit=limit, cache=cache, current_key=current_key)
+        if key:
+            kept.put(key, found)
+    return found
 
 
 def page_context(

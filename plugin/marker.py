@@ -54,9 +54,12 @@ def _fenced(text: str) -> list[tuple[int, int]]:
 
 
 def markers(text: str) -> Iterator[re.Match[str]]:
-    """Every quiz marker in ``text`` outside fenced code blocks."""
-    spans = _fenced(text)
+    """Every quiz marker in ``text`` outside fenced code blocks (the fences are looked for
+    only in a page that holds a marker: most pages hold none)."""
+    spans: list[tuple[int, int]] | None = None
     for match in MARKER.finditer(text):
+        if spans is None:
+            spans = _fenced(text)
         if not any(start <= match.start() < end for start, end in spans):
             yield match
 

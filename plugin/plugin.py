@@ -74,6 +74,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._serving = False
         self._archive_bytes = 0
         self._repo_url: str | None = None
+        self._histories: changes.KeptHistories | None = None  # What changed, kept on disk
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
@@ -297,9 +298,14 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
 
     def _what_changed(self, config: MkDocsConfig, loaded: LoadedModel) -> dict[str, Any]:
         """What the "What changed" page reads: the model file's git history, diffed."""
-        found = changes.history(
+        if self._histories is None:
+            kept = (self.runtime.source_dir.parent / ".cache" / "advisor-changes"
+                    if self.runtime is not None else None)
+            self._histories = changes.KeptHistories(kept)
+        found = changes.kept_history(
             Path(config.docs_dir, loaded.src_uri),
             loaded.model,
+            kept=self._histories,
             cache=self._cache,
             current_key=loaded.source.digest,
         )

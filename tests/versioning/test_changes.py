@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -117,3 +119,73 @@ def test_a_version_that_moves_many_ways_folds_them_under_one_line(
             "different advice</summary>") in folded
     table = folded.index("<table>", folded.index("<summary>3 ways"))
     assert table < folded.index("</details>")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_new_build_process_reads_the_kept_history_until_an_input_changes(
+    guide_repo: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", f"file://{guide_repo[0]}", str(repo))
+    model = repo / "docs" / "models" / "tiny.yml"
+    folder = tmp_path / "kept"
+    first = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                 current_key=_digest(model))
+    assert len(list(folder.glob("*.pickle"))) == 1
+
+    computed: list[Path] = []
+    original = changes.history
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> changes.History:
+        computed.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(changes, "history", counting)
+    # A new process (a new KeptHistories): the same inputs give the same page, from disk.
+    again = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                 current_key=_digest(model))
+    assert computed == []
+    assert page(again, 50) == page(first, 50)
+
+    # An uncommitted edit changes the key: computed, and the page shows the edit.
+    model.write_text(model.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                  current_key=_digest(model))
+    assert computed == [model]
+    assert edited.entries[0].commit is None  # "Not committed yet"
+
+    # A commit too (HEAD moves): computed again, with the new commit.
+    git(repo, "commit", "-qam", "A third version")
+    committed = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                     current_key=_digest(model))
+    assert computed == [model, model]
+    assert committed.total == 3
+    assert committed.entries[0].subject == "A third version"
+
+
+def test_a_damaged_kept_history_is_computed_again(
+    guide_repo: tuple[Path, dict[str, str]], tmp_path: Path,
+) -> None:
+    model = guide_repo[0] / "docs" / "models" / "tiny.yml"
+    folder = tmp_path / "kept"
+    first = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                 current_key=_digest(model))
+    (kept,) = folder.glob("*.pickle")
+    kept.write_bytes(kept.read_bytes()[:100])
+    again = changes.kept_history(model, CURRENT, kept=changes.KeptHistories(folder),
+                                 current_key=_digest(model))
+    assert page(again, 50) == page(first, 50)
+    assert len(kept.read_bytes()) > 100  # written again whole
+
+
+def test_outside_git_nothing_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yml").write_text(MODEL_V2, encoding="utf-8")
+    folder = tmp_path / "kept"
+    found = changes.kept_history(tmp_path / "tiny.yml", CURRENT,
+                                 kept=changes.KeptHistories(folder),
+                                 current_key=_digest(tmp_path / "tiny.yml"))
+    assert found.available is False
+    assert not folder.exists()
