@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._archive_bytes = 0
         self._repo_url: str | None = None
         self._histories: changes.KeptHistories | None = None  # What changed, kept on disk
+        self._installing: threading.Thread | None = None  # the runtime's copy into the site
+        self._installed: int | BaseException | None = None  # bytes it copied, or its error
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so that MkDocs keeps this plugin object alive across `serve` rebuilds."""
@@ -91,6 +94,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.runtime = None
         self._generated = []
         self._pages = {}
+        self._wait_install()  # a copy left running by an aborted build (mkdocs serve)
+        self._installed = None
         if not self.config.models:
             log.warning(
                 "advisor: no models are listed under plugins.advisor.models, so the plugin does "
@@ -170,6 +175,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Add what the browser loads (advisor archive, models, widget assets) and render the
         pages generated from each model (here, once the authored pages are known, so they can
         link to the quiz), so they are built, searched and linked like authored ones."""
+        self._start_install(config)
         docs_dir = Path(config.docs_dir)
         files = prepared.without_outputs(files, docs_dir)  # left by advisor-prepare
         files = docsfiles.without_link_loops(files, docs_dir)
@@ -221,21 +227,61 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
 
         return marker.replace(markdown, quiz)
 
-    @event_priority(-100)  # last: after every other plugin has written the site
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Install the verified Pyodide boot files into the site (copies, never links)."""
+    def _install(self, site_dir: Path) -> None:
+        """Install the verified Pyodide boot files and the snapshot into the site (copies,
+        never links); runs in ``self._installing`` while MkDocs builds the pages."""
+        assert self.runtime is not None
+        try:
+            # Beside the runtime, where tools keep caches (node_modules/.cache), outside the
+            # work tree.
+            cache = self.runtime.source_dir.parent / ".cache" / "advisor-gzip"
+            copied = install_runtime(
+                self.runtime, site_dir, cache if self.config.gzip else None, self._verifier)
+            if self.snapshot is not None:
+                copied += self._snapshots.install(
+                    self.snapshot, site_dir, PREFIX, gzip_copy=self.config.gzip)
+            self._installed = copied
+        except BaseException as error:  # handed to the build in on_post_build
+            self._installed = error
+
+    def _start_install(self, config: MkDocsConfig) -> None:
+        """Copy the runtime (55 MB with the snapshot) while MkDocs renders the pages: the copy
+        waits on the disk and the kernel, the pages on Python, so on two cores they overlap.
+        Started after MkDocs has emptied the site folder (a clean build does that between
+        ``on_pre_build`` and ``on_files``)."""
+        self._wait_install()
         if self.runtime is None:  # no models: nothing to run
             return
-        # Beside the runtime, where tools keep caches (node_modules/.cache), outside the work tree.
-        cache = self.runtime.source_dir.parent / ".cache" / "advisor-gzip"
-        self.bytes_copied = install_runtime(
-            self.runtime, Path(config.site_dir), cache if self.config.gzip else None,
-            self._verifier,
-        )
-        log.debug("Pyodide runtime installed, %d bytes copied", self.bytes_copied)
-        if self.snapshot is not None:
-            self.bytes_copied += self._snapshots.install(
-                self.snapshot, Path(config.site_dir), PREFIX, gzip_copy=self.config.gzip)
+        self._installed = None
+        self._installing = threading.Thread(
+            target=self._install, args=(Path(config.site_dir),), name="advisor-install",
+            daemon=True)
+        self._installing.start()
+
+    def _wait_install(self) -> int | BaseException | None:
+        if self._installing is not None:
+            self._installing.join()
+            self._installing = None
+        return self._installed
+
+    @event_priority(-100)  # last: after every other plugin has written the site
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Wait for the runtime's copy into the site (see ``_start_install``)."""
+        if self.runtime is None:  # no models: nothing to run
+            return
+        if self._installing is None:  # on_files did not run (a caller of the hooks alone)
+            self._start_install(config)
+        done = self._wait_install()
+        self._installed = None
+        if isinstance(done, BaseException):
+            raise done
+        self.bytes_copied = done or 0
+        log.debug("Pyodide runtime and snapshot installed, %d bytes copied", self.bytes_copied)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves no copy running into the next one (``mkdocs serve``)."""
+        self._wait_install()
+        self._installed = None
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

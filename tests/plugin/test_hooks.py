@@ -270,3 +270,33 @@ def test_generated_pages_link_to_the_quiz_and_edit_the_model(project: Project) -
     changes = files.get_file_from_path("tiny/changes.md")
     assert changes is not None
     assert "# What changed" in changes.content_string
+
+
+# ------------------------------------------------------------------------------- on_post_build
+
+
+def test_the_runtime_is_copied_while_the_pages_build_and_waited_for_at_the_end(
+    project: Project,
+) -> None:
+    config, plugin = project(snapshot=False)
+    config.plugins.on_config(config)
+    config.plugins.on_files(get_files(config), config=config)  # the copy starts here
+    config.plugins.on_post_build(config=config)  # and is waited for here
+    assert plugin.runtime is not None
+    folder = Path(config.site_dir) / plugin.runtime.folder
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (folder / name).read_bytes() == (plugin.runtime.source_dir / name).read_bytes()
+    assert plugin.bytes_copied > 10_000_000
+
+
+def test_a_copy_that_fails_fails_the_build_at_its_end(
+    project: Project, tmp_path: Path,
+) -> None:
+    config, plugin = project(snapshot=False)
+    config.plugins.on_config(config)
+    # The site folder cannot be written: the copy fails in its thread, the build at the end.
+    (tmp_path / "site").write_text("a file where the site folder goes", encoding="utf-8")
+    config.plugins.on_files(get_files(config), config=config)
+    with pytest.raises(FileExistsError, match="site"):
+        config.plugins.on_post_build(config=config)
+    assert plugin._installing is None
