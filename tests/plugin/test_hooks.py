@@ -297,6 +297,6 @@ def test_a_copy_that_fails_fails_the_build_at_its_end(
     # The site folder cannot be written: the copy fails in its thread, the build at the end.
     (tmp_path / "site").write_text("a file where the site folder goes", encoding="utf-8")
     config.plugins.on_files(get_files(config), config=config)
-    with pytest.raises(FileExistsError, match="site"):
+    with pytest.raises(NotADirectoryError, match="site"):
         config.plugins.on_post_build(config=config)
     assert plugin._installing is None
