@@ -186,13 +186,26 @@ async function storedSnapshot(key, lookup, pyodideVersion) {
   return { bytes: checked, forget: () => store.delete(key).catch(() => {}) };
 }
 
-let toStore = null; // {key, version}: snapshot the interpreter once its model is loaded
+let mayStore = null; // {key, version} after a stock boot that can keep a snapshot
+let toStore = null; // the same, once a model is loaded: the snapshot is due
 
-async function storeSnapshot() {
-  const { key, version } = toStore;
+// Taken right after the model's load and before any answer reaches Python (a call that comes
+// first takes it first), so the copy holds the engine and the models, nothing the reader chose.
+function takeSnapshot() {
+  if (!toStore) return;
+  const job = toStore;
   toStore = null;
+  let bytes;
   try {
-    const bytes = pyodide.makeMemorySnapshot();
+    bytes = pyodide.makeMemorySnapshot();
+  } catch (error) {
+    return; // Pyodide cannot snapshot this interpreter: later visits boot the stock way
+  }
+  storeSnapshot(job, bytes);
+}
+
+async function storeSnapshot({ key, version }, bytes) {
+  try {
     const digest = await sha256(bytes);
     const store = await openStore();
     if (!store) return;
@@ -204,7 +217,7 @@ async function storeSnapshot() {
       headers: { "content-type": "application/octet-stream", "x-advisor-pyodide": version, "x-advisor-bytes": String(bytes.byteLength), "x-advisor-sha256": digest },
     }));
   } catch (error) {
-    // no room, or Pyodide cannot snapshot this interpreter: later visits boot the stock way
+    // no room: later visits boot the stock way
   }
 }
 
@@ -266,7 +279,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
     } catch (error) {
       throw explainExit(error, said);
     }
-    if (canStore) toStore = { key, version };
+    if (canStore) mayStore = { key, version };
   }
   const pyodideReady = performance.now();
   const bytes = await packageBytes;
@@ -292,6 +305,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
 
 function call(request) {
   if (!handle) throw new Error("Python is not running yet");
+  takeSnapshot();
   return handle(request);
 }
 
@@ -315,7 +329,10 @@ async function load({ modelUrl, version, expect }) {
     // The model's JSON goes to Python as it came, without a parse and re-serialise here.
     reply = call(`${head},"model":${text}}`);
   }
-  if (toStore && JSON.parse(reply).ok) setTimeout(storeSnapshot, 0); // after this reply
+  if (mayStore && JSON.parse(reply).ok) {
+    [toStore, mayStore] = [mayStore, null];
+    setTimeout(takeSnapshot, 0); // after this reply
+  }
   return reply;
 }
 
