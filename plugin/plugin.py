@@ -127,6 +127,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
 
         runtime_dir = self.config.runtime_dir or str(config_dir / "node_modules" / "pyodide")
         self.runtime = self._verifier.verify(Path(runtime_dir))
+        render.keep_compiled(self.runtime.source_dir.parent / ".cache" / "advisor-templates")
 
         self._generated = []
         # The widget's scripts and styles, content-hashed (plugin/widget.py)
