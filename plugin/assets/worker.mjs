@@ -152,7 +152,9 @@ async function sha256(bytes) {
 const STORE = "advisor-snapshots";
 
 function storeKey(indexUrl, archive) {
-  return `${indexUrl}advisor-snapshot?archive=${encodeURIComponent(archive)}`;
+  // Under the site's asset folder, so that a new runtime folder replaces the old copy too.
+  const site = new URL("../", indexUrl).href;
+  return `${site}advisor-snapshot?runtime=${encodeURIComponent(indexUrl)}&archive=${encodeURIComponent(archive)}`;
 }
 
 let opened = null;
@@ -187,6 +189,7 @@ async function storedSnapshot(key, lookup, pyodideVersion) {
 }
 
 let mayStore = null; // {key, version} after a stock boot that can keep a snapshot
+let mayRenew = null; // the same after a boot from the kept copy: renewed if a model was not in it
 let toStore = null; // the same, once a model is loaded: the snapshot is due
 
 // Taken right after the model's load and before any answer reaches Python (a call that comes
@@ -253,10 +256,10 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr };
   let snapshotUsed = null;
   const tried = []; // why each snapshot tried could not be used
-  const fromSnapshot = async (bytes) => {
+  const fromSnapshot = async (bytes, extra = {}) => {
     bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
     try {
-      pyodide = await withBootFailure(loadPyodide({ ...options, _loadSnapshot: bytes }));
+      pyodide = await withBootFailure(loadPyodide({ ...options, ...extra, _loadSnapshot: bytes }));
       pyodide.runPython("import random; random.seed()");
       return true;
     } catch (error) {
@@ -268,7 +271,11 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   if (fetched && (await fromSnapshot(fetched.verified(version)))) snapshotUsed = "used";
   if (!pyodide) {
     const stored = await storedSnapshot(key, lookup, version);
-    if (stored && (await fromSnapshot(stored.bytes))) snapshotUsed = "stored";
+    // Able to snapshot again: a page whose model changed since the copy was made replaces it.
+    if (stored && (await fromSnapshot(stored.bytes, { _makeSnapshot: true }))) {
+      snapshotUsed = "stored";
+      mayRenew = { key, version };
+    }
     else if (stored) stored.forget(); // never tried again
   }
   if (!pyodide) {
@@ -329,7 +336,10 @@ async function load({ modelUrl, version, expect }) {
     // The model's JSON goes to Python as it came, without a parse and re-serialise here.
     reply = call(`${head},"model":${text}}`);
   }
-  if (mayStore && JSON.parse(reply).ok) {
+  const loaded = JSON.parse(reply);
+  if (mayRenew && loaded.ok && !loaded.reused) mayStore = mayRenew;
+  mayRenew = null; // the first load only: later ones may follow the reader's answers
+  if (mayStore && loaded.ok) {
     [toStore, mayStore] = [mayStore, null];
     setTimeout(takeSnapshot, 0); // after this reply
   }

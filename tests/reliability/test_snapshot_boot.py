@@ -219,7 +219,7 @@ STORED = """async () => {
                               (b) => b.toString(16).padStart(2, "0")).join("");
     found.push({url: request.url, bytes: Number(response.headers.get("x-advisor-bytes")),
                 size: body.byteLength, pyodide: response.headers.get("x-advisor-pyodide"),
-                whole: digest === response.headers.get("x-advisor-sha256")});
+                whole: digest === response.headers.get("x-advisor-sha256"), sha256: digest});
   }
   return found;
 }"""
@@ -320,3 +320,47 @@ def test_a_spoiled_stored_snapshot_falls_back_to_the_stock_boot_and_is_replaced(
     assert again[0]["whole"]
     assert again[0]["size"] == again[0]["bytes"]
     assert again[0]["pyodide"] == quiz_settings_version()
+
+
+def test_a_kept_snapshot_without_the_pages_model_is_renewed(
+    context: BrowserContext, site_url: str, built_site: Path,
+) -> None:
+    """After a model changes (the advisor does not), the first visit from the kept copy loads
+    the new model and keeps a copy with it; the next visit finds it there."""
+    first = context.new_page()
+    _no_build_snapshot(first)
+    run_quiz(first, site_url)
+    (kept,) = _stored(first)
+    first.close()
+
+    model_file = (built_site / "quiz" / quiz_settings(built_site)["modelUrl"]).resolve()
+    changed = json.loads(model_file.read_text(encoding="utf-8"))
+    changed["title"] = changed["title"] + " (revised)"
+    body = json.dumps(changed).encode()
+
+    def revised(page: Page) -> None:
+        _no_build_snapshot(page)
+        _fulfil(f"**/{model_file.name}", body)(page)
+
+    second = context.new_page()
+    revised(second)
+    picks, boot, watch = run_quiz(second, site_url)
+    assert boot["snapshot"] == "stored"
+    assert [reply["reused"] for reply in second.evaluate("window.__loads")] == [False]
+    assert picks
+    assert watch.errors == []
+    renewed: list[dict[str, Any]] = []
+    for _ in range(120):
+        renewed = second.evaluate(STORED)
+        if len(renewed) == 1 and renewed[0]["whole"] and renewed[0]["sha256"] != kept["sha256"]:
+            break
+        second.wait_for_timeout(250)
+    assert len(renewed) == 1
+    assert renewed[0]["sha256"] != kept["sha256"], "the kept snapshot was not renewed"
+    second.close()
+
+    third = context.new_page()
+    revised(third)
+    _, boot, _ = run_quiz(third, site_url)
+    assert boot["snapshot"] == "stored"
+    assert [reply["reused"] for reply in third.evaluate("window.__loads")] == [True]
