@@ -1,4 +1,5 @@
-"""What the plugin keeps across `mkdocs serve` rebuilds, keyed by content hash.
+"""What the plugin keeps across `mkdocs serve` rebuilds, keyed by content hash (``Cache``),
+and what it keeps on disk across build processes (``Kept``).
 
 The plugin object lives as long as `mkdocs serve` does (see ``AdvisorPlugin.on_startup``); it
 holds one ``Cache``. A rebuild after an edit of a page then reuses the checked models, the old
@@ -8,10 +9,14 @@ else in the plugin keeps state between builds (the runtime verifier keeps its ow
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from advisor.diff import ModelDiff
 from advisor.model import ModelError
@@ -69,3 +74,52 @@ def _put(table: dict[K, V], key: K, value: V) -> V:
         table.clear()
     table[key] = value
     return value
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def code_digest(*patterns: str) -> str:
+    """SHA-256 of the files matching ``patterns`` (under the repository's root), Python's
+    version and pickle's: what a kept value was computed by."""
+    digest = hashlib.sha256(f"{sys.version} pickle {pickle.HIGHEST_PROTOCOL}".encode())
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Kept(Generic[V]):
+    """Values of type ``kind`` kept in memory and in ``folder`` (beside the runtime, in
+    ``node_modules/.cache``), by a key that fixes every input they were computed from.
+
+    A kept file is read back with ``pickle``: the folder is the project's own build cache, as
+    trusted as the ``node_modules`` it sits in. A file that does not read back as a ``kind``
+    is ignored (and written again by the caller)."""
+
+    def __init__(self, folder: Path | None, kind: type[V]) -> None:
+        self.folder = folder
+        self.kind = kind
+        self._memory: dict[str, V] = {}
+
+    def get(self, key: str) -> V | None:
+        found = self._memory.get(key)
+        if found is None and self.folder is not None:
+            try:
+                loaded: Any = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+            except Exception:  # missing, damaged or from other code: computed again
+                return None
+            if isinstance(loaded, self.kind):
+                found = _put(self._memory, key, loaded)
+        return found
+
+    def put(self, key: str, value: V) -> None:
+        _put(self._memory, key, value)
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only cache: computed again next time
+            self.folder.mkdir(parents=True, exist_ok=True)
+            part = self.folder / f"{key}.pickle.part"
+            part.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            part.replace(self.folder / f"{key}.pickle")

@@ -20,11 +20,8 @@ reading and diffing every old version again.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import pickle
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,7 @@ from typing import Any
 import advisor
 from advisor.diff import ModelDiff, Verdict, diff_models
 
-from .cache import Cache
+from .cache import Cache, Kept, code_digest
 
 MAX_COMMITS = 50
 TITLE = "What changed"
@@ -186,30 +183,16 @@ def history(
 
 
 #: The code whose output a kept history is: a change to any of it makes every key new.
-_CODE = ("advisor/*.py", "plugin/changes.py", "plugin/cache.py")
-
-
-@functools.cache
-def _code_digest() -> str:
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{sys.version} pickle {pickle.HIGHEST_PROTOCOL}".encode())
-    for pattern in _CODE:
-        for path in sorted(root.glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+CODE = ("advisor/*.py", "plugin/changes.py", "plugin/cache.py")
 
 
 class KeptHistories:
-    """Histories kept on disk (``folder``, beside the runtime in ``node_modules/.cache``) and in
-    memory, by a key that fixes every input of ``history``.
-
-    A kept file is read back with ``pickle``: the folder is the project's own build cache, as
-    trusted as the ``node_modules`` it sits in. A file that does not read back is ignored and
-    written again."""
+    """Histories kept on disk (``folder``) and in memory (see ``cache.Kept``), by a key that
+    fixes every input of ``history``."""
 
     def __init__(self, folder: Path | None) -> None:
+        self.kept = Kept(folder, History)
         self.folder = folder
-        self._memory: dict[str, History] = {}
 
     def key(self, model_file: Path, current_key: str, limit: int) -> str | None:
         """The key of ``model_file``'s history now; None outside git or before a first commit
@@ -220,32 +203,15 @@ class KeptHistories:
         if len(lines) != 3:
             return None
         shallow, prefix, head = lines
-        text = "\0".join([_code_digest(), head, shallow, prefix + model_file.name, current_key,
-                          str(limit)])
+        text = "\0".join([code_digest(*CODE), head, shallow, prefix + model_file.name,
+                          current_key, str(limit)])
         return hashlib.sha256(text.encode()).hexdigest()
 
     def get(self, key: str) -> History | None:
-        found = self._memory.get(key)
-        if found is None and self.folder is not None:
-            try:
-                loaded = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
-            except Exception:  # missing, damaged or from other code: computed again
-                return None
-            if isinstance(loaded, History):
-                found = self._memory[key] = loaded
-        return found
+        return self.kept.get(key)
 
     def put(self, key: str, found: History) -> None:
-        self._memory[key] = found
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            part = self.folder / f"{key}.pickle.part"
-            part.write_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-            part.replace(self.folder / f"{key}.pickle")
-        except OSError:
-            pass  # a read-only cache: the next build computes it again
+        self.kept.put(key, found)
 
 
 def kept_history(

@@ -25,6 +25,9 @@ from advisor.tree import decision_tree
 
 from . import changes, diagram, render, size
 
+#: What renders the pages: a change to any of it makes every kept page's key new.
+CODE = ("advisor/*.py", "plugin/*.py", "plugin/templates/*")
+
 
 @dataclass(frozen=True)
 class GeneratedPage:

@@ -6,7 +6,9 @@ Every hook does one thing and says why it exists. The decisions themselves are m
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import json
 import os
 import re
@@ -28,7 +30,7 @@ from advisor.source import ModelFile
 
 from . import changes, freshness, marker, pages, prepared, render, size, widget
 from . import files as docsfiles
-from .cache import Cache
+from .cache import Cache, Kept, code_digest
 from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .snapshot import Snapshot, SnapshotMaker
@@ -76,7 +78,12 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._archive_bytes = 0
         self._repo_url: str | None = None
         self._histories: changes.KeptHistories | None = None  # What changed, kept on disk
+        self._rendered_pages: Kept[tuple[Any, ...]] | None = None  # generated pages, kept
         self._installing: threading.Thread | None = None  # the runtime's copy into the site
+        self._installing_into: Path | None = None  # ... and the site folder it copies into
+        #: Copy the runtime into the site while the pages build (see ``_start_install``);
+        #: advisor-prepare, which installs it elsewhere in ``on_post_build``, turns it off.
+        self.copy_early = True
         self._installed: int | BaseException | None = None  # bytes it copied, or its error
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -176,7 +183,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Add what the browser loads (advisor archive, models, widget assets) and render the
         pages generated from each model (here, once the authored pages are known, so they can
         link to the quiz), so they are built, searched and linked like authored ones."""
-        self._start_install(config)
+        if self.copy_early:
+            self._start_install(config)
         docs_dir = Path(config.docs_dir)
         files = prepared.without_outputs(files, docs_dir)  # left by advisor-prepare
         files = docsfiles.without_link_loops(files, docs_dir)
@@ -188,13 +196,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         quiz_pages = self._find_quiz_pages(files)
         for model_id, planned in self._pages.items():
             loaded = self.models[model_id]
-            generated = pages.render_pages(
-                loaded.model,
-                planned,
-                quiz_uri=quiz_pages.get(model_id),
-                use_directory_urls=config.use_directory_urls,
-                what_changed=functools.partial(self._what_changed, config, loaded),
-            )
+            generated = self._rendered(config, loaded, planned, quiz_pages.get(model_id))
             for page in generated:
                 if files.get_file_from_path(page.src_uri) is not None:
                     raise PluginError(
@@ -254,6 +256,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         if self.runtime is None:  # no models: nothing to run
             return
         self._installed = None
+        self._installing_into = Path(config.site_dir)
         self._installing = threading.Thread(
             target=self._install, args=(Path(config.site_dir),), name="advisor-install",
             daemon=True)
@@ -270,7 +273,10 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         """Wait for the runtime's copy into the site (see ``_start_install``)."""
         if self.runtime is None:  # no models: nothing to run
             return
-        if self._installing is None:  # on_files did not run (a caller of the hooks alone)
+        if self._installing is None or self._installing_into != Path(config.site_dir):
+            # on_files did not start it (a caller of the hooks alone, advisor-prepare), or
+            # started it into another folder than the one the caller now names
+            self._wait_install()
             self._start_install(config)
         done = self._wait_install()
         self._installed = None
@@ -343,12 +349,50 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         json_uri = f"{PREFIX}/models/{hashed_name(source.model.id, '.json', payload)}"
         return LoadedModel(src_uri, source, payload, json_uri)
 
+    def _kept(self) -> Path | None:
+        """Where builds keep what they computed: beside the runtime, in node_modules/.cache."""
+        return self.runtime.source_dir.parent / ".cache" if self.runtime is not None else None
+
+    def _rendered(
+        self, config: MkDocsConfig, loaded: LoadedModel, planned: list[pages.GeneratedPage],
+        quiz_uri: str | None,
+    ) -> tuple[pages.GeneratedPage, ...]:
+        """``pages.render_pages``, or the pages an earlier build rendered from the same inputs:
+        the model's content, the plan, where the quiz is, the URL style, its history's key (git's
+        HEAD and the file, see ``changes.KeptHistories``), the guide version, the repository,
+        ``max_age_days`` and the code and templates that render them."""
+        if self._histories is None:
+            kept = self._kept()
+            self._histories = changes.KeptHistories(kept and kept / "advisor-changes")
+        if self._rendered_pages is None:
+            kept = self._kept()
+            self._rendered_pages = Kept(kept and kept / "advisor-pages", tuple)
+        history = self._histories.key(
+            Path(config.docs_dir, loaded.src_uri), loaded.source.digest, changes.MAX_COMMITS)
+        inputs = json.dumps([
+            code_digest(*pages.CODE), loaded.source.digest, loaded.src_uri,
+            Path(config.docs_dir).name,
+            [dataclasses.asdict(page) for page in planned], quiz_uri, config.use_directory_urls,
+            history, self.version.label, config.repo_url, self.config.max_age_days,
+        ])
+        key = hashlib.sha256(inputs.encode()).hexdigest()
+        found = self._rendered_pages.get(key)
+        if found is None:
+            found = tuple(pages.render_pages(
+                loaded.model,
+                planned,
+                quiz_uri=quiz_uri,
+                use_directory_urls=config.use_directory_urls,
+                what_changed=functools.partial(self._what_changed, config, loaded),
+            ))
+            self._rendered_pages.put(key, found)
+        return found
+
     def _what_changed(self, config: MkDocsConfig, loaded: LoadedModel) -> dict[str, Any]:
         """What the "What changed" page reads: the model file's git history, diffed."""
         if self._histories is None:
-            kept = (self.runtime.source_dir.parent / ".cache" / "advisor-changes"
-                    if self.runtime is not None else None)
-            self._histories = changes.KeptHistories(kept)
+            kept = self._kept()
+            self._histories = changes.KeptHistories(kept and kept / "advisor-changes")
         found = changes.kept_history(
             Path(config.docs_dir, loaded.src_uri),
             loaded.model,

@@ -116,6 +116,7 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         except ConfigurationError as error:
             raise PrepareError(f"{config_file}: {error}") from None
         plugin = _find_plugin(config, config_file)
+        plugin.copy_early = False  # the runtime goes into docs_dir, in on_post_build below
         docs_dir = Path(config.docs_dir)
         _check_watch(config, config_file, docs_dir)
         _remove_previous(docs_dir)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
+from plugin import pages
 from plugin.plugin import AdvisorPlugin
 from plugin.runtime import RuntimeVerifier
 from tests.sitetools import ROOT
@@ -300,3 +302,38 @@ def test_a_copy_that_fails_fails_the_build_at_its_end(
     with pytest.raises(NotADirectoryError, match="site"):
         config.plugins.on_post_build(config=config)
     assert plugin._installing is None
+
+
+# ------------------------------------------------------------------------------- kept pages
+
+
+def test_generated_pages_are_kept_across_builds_until_an_input_changes(
+    project: Project, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered: list[str] = []
+    original = pages.render_pages
+
+    def counting(model: Any, *args: Any, **kwargs: Any) -> Any:
+        rendered.append(model.id)
+        return original(model, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_pages", counting)
+    title = f"Tiny guide {uuid.uuid4().hex}"  # a model no earlier run has kept pages of
+
+    def build(**kwargs: Any) -> str:
+        config, _plugin = project(models={"models/tiny.yml": tiny(title)}, **kwargs)
+        config.plugins.on_config(config)
+        files = config.plugins.on_files(get_files(config), config=config)
+        option = files.get_file_from_path("tiny/options/a.md")
+        assert option is not None
+        return option.content_string
+
+    first = build()
+    assert rendered == ["tiny"]
+    assert build() == first  # a new plugin object, as in a new `mkdocs build` process
+    assert rendered == ["tiny"]
+    # The quiz moves to another page: its links change, so the pages are rendered again.
+    moved = build(pages={"index.md": "# Tiny\n", "start.md": "# Start\n\n<!-- advisor: tiny -->\n"})
+    assert rendered == ["tiny", "tiny"]
+    assert moved != first
+    assert 'href="../../../start/">take the quiz</a>' in moved
