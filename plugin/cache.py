@@ -77,6 +77,7 @@ def _put(table: dict[K, V], key: K, value: V) -> V:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+KEPT_FILES = 64  # per folder: a few models over many commits and edits
 
 
 @functools.cache
@@ -123,3 +124,6 @@ class Kept(Generic[V]):
             part = self.folder / f"{key}.pickle.part"
             part.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             part.replace(self.folder / f"{key}.pickle")
+            kept = sorted(self.folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns)
+            for old in kept[:-KEPT_FILES]:  # the oldest go: the folder does not grow forever
+                old.unlink(missing_ok=True)

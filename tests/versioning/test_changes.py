@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from advisor import load_model
-from plugin import changes, render
+from plugin import cache, changes, render
 from tests.versioning.guiderepo import MODEL_V2, git
 
 CURRENT = load_model(yaml.safe_load(MODEL_V2))
@@ -189,3 +190,19 @@ def test_outside_git_nothing_is_kept(tmp_path: Path) -> None:
                                  current_key=_digest(tmp_path / "tiny.yml"))
     assert found.available is False
     assert not folder.exists()
+
+
+def test_the_kept_folder_keeps_only_the_newest_files(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "KEPT_FILES", 3)
+    kept = cache.Kept(tmp_path / "kept", changes.History)
+    for n in range(5):
+        kept.put(f"{n:064x}", changes.History(note=str(n)))
+        time.sleep(0.05)  # file times are coarser than a loop's turn on some file systems
+    names = sorted(path.name for path in (tmp_path / "kept").glob("*.pickle"))
+    assert names == [f"{n:064x}.pickle" for n in (2, 3, 4)]
+    fresh = cache.Kept(tmp_path / "kept", changes.History)
+    found = fresh.get(f"{4:064x}")
+    assert found is not None
+    assert found.note == "4"
+    assert fresh.get(f"{0:064x}") is None
