@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .runtime import BOOT_FILES, LOCK_FILE, MANIFEST, sha256_file
+from .runtime import BOOT_FILES, LOCK_FILE, MANIFEST, private_part, sha256_file
 
 #: The npm package the guide is pinned to, and npm's integrity value for its tarball
 #: (tests/engines/test_fetch.py keeps both in step with package-lock.json and the manifest).
@@ -116,7 +116,7 @@ def _tarball(cache_dir: Path, registry: str, timeout: float) -> tuple[bytes, boo
             f"--registry."
         )
     cache_dir.mkdir(parents=True, exist_ok=True)
-    part = cached.with_name(cached.name + ".part")
+    part = private_part(cached)
     part.write_bytes(data)
     part.replace(cached)
     return data, True
@@ -154,7 +154,7 @@ def fetch(
                     f"plugin/runtime-manifest.json. Fix: delete the cache folder and run "
                     f"`{COMMAND}` again."
                 )
-            part = target / (name + ".part")
+            part = private_part(target / name)
             part.write_bytes(content)
             part.replace(target / name)
     where = "downloaded" if downloaded else "unpacked from the cache"

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import shutil
 import zipfile
 import zlib
@@ -172,17 +173,20 @@ def gzip_copy(src: Path, digest: str, cache_dir: Path, verifier: RuntimeVerifier
         log.info("advisor: the cached copy '%s' does not decompress to the verified runtime "
                  "file (it was modified or is damaged); made again", cached)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    part = cached.with_name(cached.name + ".part")
-    with (
-        src.open("rb") as fin,
-        part.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
-    ):
-        shutil.copyfileobj(fin, out, 1 << 20)
-    if verifier.gz_digest(part) != digest:  # src changed while it was read
-        part.unlink()
-        raise PluginError(f"advisor: '{src}' changed while it was compressed. Fix: build again.")
-    part.replace(cached)
+    part = private_part(cached)  # two builds at once each write their own, then one wins
+    try:
+        with (
+            src.open("rb") as fin,
+            part.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as out,
+        ):
+            shutil.copyfileobj(fin, out, 1 << 20)
+        if verifier.gz_digest(part) != digest:  # src changed while it was read
+            raise PluginError(
+                f"advisor: '{src}' changed while it was compressed. Fix: build again.")
+        part.replace(cached)
+    finally:
+        part.unlink(missing_ok=True)  # nothing half-written stays in the cache
     _mark_checked(checked, cached.stat())
     return cached
 
@@ -190,6 +194,14 @@ def gzip_copy(src: Path, digest: str, cache_dir: Path, verifier: RuntimeVerifier
 def _mark_checked(checked: Path, stat: os.stat_result) -> None:
     with contextlib.suppress(OSError):  # a read-only cache: checked again next time
         checked.write_text(json.dumps([stat.st_size, stat.st_mtime_ns]), encoding="utf-8")
+
+
+def private_part(path: Path) -> Path:
+    """A name beside ``path`` that no other process writes to: files in a cache shared by
+    several builds (two `mkdocs build` runs, a build beside `mkdocs serve`) are written under
+    it and then renamed into place, which is atomic, so no build reads another's half-written
+    file."""
+    return path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
 
 
 #: Linux's FICLONE ioctl: a copy-on-write clone of a whole file (Btrfs, XFS, bcachefs), which

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 
-from plugin.runtime import BOOT_FILES, GZIP_FILES, RuntimeVerifier, build_archive, install_runtime
+from plugin.runtime import (
+    BOOT_FILES,
+    GZIP_FILES,
+    MANIFEST,
+    RuntimeVerifier,
+    build_archive,
+    install_runtime,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -97,3 +106,23 @@ def test_gzip_copies_hold_the_runtime_and_are_made_once(tmp_path: Path) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == made  # not made again
     # ... and a rebuild into a site that still holds them copies nothing.
     assert install_runtime(runtime, tmp_path / "site2", cache) == 0
+
+
+def test_builds_at_once_share_a_cold_cache_without_harm(tmp_path: Path) -> None:
+    """Two builds (or a build beside `mkdocs serve`, or the test suite's workers) once wrote
+    the same `<name>.gz.part` in the shared cache: one truncated the other's half-written copy,
+    which then failed its check ("changed while it was compressed") or vanished before its
+    rename. Each now writes a file of its own and renames it into place."""
+    runtime = RuntimeVerifier().verify(PYODIDE)
+    digests = json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
+    cache = tmp_path / "cache"
+    sites = [tmp_path / f"site{n}" for n in range(4)]
+    with ThreadPoolExecutor(len(sites)) as pool:
+        list(pool.map(lambda site: install_runtime(runtime, site, cache), sites))
+    for site in sites:
+        for name in GZIP_FILES:
+            packed = (site / runtime.folder / f"{name}.gz").read_bytes()
+            assert gzip.decompress(packed) == (PYODIDE / name).read_bytes(), (site, name)
+    kept = {p.name for p in cache.iterdir()}
+    assert {f"{name}.{digests[name][:16]}.gz" for name in GZIP_FILES} <= kept
+    assert not [name for name in kept if name.endswith(".part")]  # nothing half-written left
