@@ -18,4 +18,7 @@ with sync_playwright() as p: print(p.chromium.executable_path)' 2>/dev/null || t
 fi
 
 export NO_MKDOCS_2_WARNING=1
-exec .venv/bin/python -m pytest "$@"
+# One worker per core (at most four: each runs its own Chromium and its own builds). A test
+# module stays on one worker, so its module-wide fixtures (a built site, a dozen booting pages,
+# a Pyodide run) are made once. `-n 0` after the command runs everything in this process.
+exec .venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadscope "$@"
