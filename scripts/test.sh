@@ -20,5 +20,6 @@ fi
 export NO_MKDOCS_2_WARNING=1
 # One worker per core (at most four: each runs its own Chromium and its own builds). A test
 # module stays on one worker, so its module-wide fixtures (a built site, a dozen booting pages,
-# a Pyodide run) are made once. `-n 0` after the command runs everything in this process.
-exec .venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadscope "$@"
+# a Pyodide run) are made once; modules are handed out in collection order, which
+# tests/conftest.py makes longest first. `-n 0` after the command runs everything here.
+exec .venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadscope --no-loadscope-reorder "$@"

@@ -17,6 +17,43 @@ from tests.reliability.conftest import QUICK_TIMEOUT
 from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
+#: Roughly how long the slowest modules take on one core of an idle 2-core machine (seconds,
+#: from `pytest --durations=0`). `scripts/test.sh` runs the suite on several workers, each
+#: taking whole modules in collection order; these modules are collected first, longest
+#: first, so that no worker starts a long one when the others are nearly done. A figure that
+#: is off costs a little time, never a test; a module not named keeps its place after them.
+LONGEST_FIRST = {
+    "tests/pyodide/test_in_pyodide.py": 60,
+    "tests/reliability/test_snapshot_boot.py": 60,
+    "tests/reliability/test_runtime_failures.py": 45,
+    "tests/reliability/test_hostile_links.py": 40,
+    "tests/e2e/test_quiz.py": 40,
+    "tests/reliability/test_answer_properties.py": 35,
+    "tests/e2e/test_pages.py": 30,
+    "tests/reliability/test_csp.py": 25,
+    "tests/versioning/test_quiz_versions.py": 20,
+    "tests/reliability/test_model_size.py": 20,
+    "tests/plugin/test_hooks.py": 18,
+    "tests/reliability/test_broken_models.py": 18,
+    "tests/engines/test_fresh_site.py": 16,
+    "tests/engines/test_markers.py": 15,
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the modules of `LONGEST_FIRST` first, longest first (a stable sort: each module's
+    tests keep their order, and so do all other modules)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::", 1)[0], index)
+
+    def place(item: pytest.Item) -> tuple[int, int]:
+        module = item.nodeid.split("::", 1)[0]
+        return -LONGEST_FIRST.get(module, 0), first[module]
+
+    items.sort(key=place)
+
+
 #: The quick site's repository (the guide itself is built without one).
 REPO = "https://github.com/example/ml-orchestration-guide"
 
