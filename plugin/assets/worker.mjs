@@ -161,6 +161,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   const stderr = (line) => { said.push(line); if (said.length > 20) said.shift(); };
   const options = { indexURL: indexUrl, lockFileContents: lock, stdout: () => {}, stderr };
   let snapshotUsed = null;
+  let storeWaitMs = 0; // before a stock boot: looking in Cache Storage for a kept copy
   const tried = []; // why each snapshot tried could not be used
   const fromSnapshot = async (bytes, extra = {}) => {
     bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
@@ -175,6 +176,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
     }
   };
   if (fetched && (await fromSnapshot(fetched.verified(version)))) snapshotUsed = "used";
+  const looking = performance.now();
   if (!pyodide) {
     const stored = await storedSnapshot(key, lookup, version);
     // Able to snapshot again: a page whose model changed since the copy was made replaces it.
@@ -187,6 +189,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   if (!pyodide) {
     said.length = 0;
     const canStore = (await openStore()) !== null;
+    storeWaitMs = performance.now() - looking;
     try {
       pyodide = await withBootFailure(loadPyodide({ ...options, _makeSnapshot: canStore }));
     } catch (error) {
@@ -212,6 +215,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
     loadPyodideMs: pyodideReady - started,
     waitPackageMs: packageReady - pyodideReady,
     unpackImportMs: done - packageReady,
+    storeWaitMs,
     snapshot: snapshotUsed || (tried.length ? tried.join("; ") : null), // null: none to try
   };
 }
