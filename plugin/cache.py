@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -121,7 +123,9 @@ class Kept(Generic[V]):
             return
         with contextlib.suppress(OSError):  # a read-only cache: computed again next time
             self.folder.mkdir(parents=True, exist_ok=True)
-            part = self.folder / f"{key}.pickle.part"
+            # A name of its own: builds running side by side (a parallel test run) may write
+            # the same key at once.
+            part = self.folder / f"{key}.{os.getpid()}.{threading.get_ident()}.part"
             part.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             part.replace(self.folder / f"{key}.pickle")
             kept = sorted(self.folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns)
