@@ -158,20 +158,29 @@ def _other_build(data: bytes) -> bytes:
     return data[:16] + bytes(32) + data[48:]
 
 
-Faults = Callable[[bytes], list[Callable[[Page], None]]]
+def _served(site: Path, name: str, body: bytes, **changes: Any) -> Callable[[Page], None]:
+    """The quiz page naming `body` as its snapshot, written into the built site as `name` and
+    served by the site's own server, as a host would serve a bad upload. (Through Playwright's
+    routing, 30 MB cost seconds a test on their way through its protocol.) The page keeps its
+    size and SHA-256 of the good snapshot unless `changes` say otherwise."""
+    (site / "assets" / "advisor" / name).write_bytes(body)
+    return _describe(url=f"../assets/advisor/{name}", **changes)
+
+
+Faults = Callable[[Path, bytes], list[Callable[[Page], None]]]
 FAULTS: dict[str, tuple[Faults, str]] = {
-    "missing": (lambda data: [_fulfil("**/snapshot-*.bin", b"not found", 404)],
+    "missing": (lambda site, data: [_fulfil("**/snapshot-*.bin", b"not found", 404)],
                 "could not be loaded (404"),
-    "truncated": (lambda data: [_fulfil("**/snapshot-*.bin", data[: len(data) // 2])],
+    "truncated": (lambda site, data: [_served(site, "truncated.bin", data[: len(data) // 2])],
                   "bytes, not"),
-    "corrupt": (lambda data: [_fulfil("**/snapshot-*.bin", _corrupt(data))],
+    "corrupt": (lambda site, data: [_served(site, "corrupt.bin", _corrupt(data))],
                 "does not match its SHA-256"),
-    "another Pyodide version": (lambda data: [_describe(pyodide="0.27.7")],
+    "another Pyodide version": (lambda site, data: [_describe(pyodide="0.27.7")],
                                 "made for Pyodide 0.27.7"),
     # Pyodide's own check: the bytes and the page agree, but the snapshot is for another build.
     "another build of the runtime": (
-        lambda data: [_fulfil("**/snapshot-*.bin", _other_build(data)),
-                      _describe(sha256=hashlib.sha256(_other_build(data)).hexdigest())],
+        lambda site, data: [_served(site, "other-build.bin", _other_build(data),
+                                    sha256=hashlib.sha256(_other_build(data)).hexdigest())],
         "build id mismatch"),
 }
 
@@ -198,7 +207,7 @@ def test_a_bad_snapshot_falls_back_to_the_stock_boot(
     data, _ = snapshot_files(built_site)
     make, reason = FAULTS[fault]
     page = context.new_page()
-    for install in make(data):
+    for install in make(built_site, data):
         install(page)
     picks, boot, watch = run_quiz(page, site_url)
     assert boot["snapshot"] != "used"
