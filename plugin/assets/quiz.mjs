@@ -2,7 +2,8 @@
 // decides nothing: the next question, the progress figures and the result all come from
 // advisor.web. Question markup is cloned from the <template> the build wrote (widget.html).
 import { runtimeFor } from "./client.mjs";
-import { countWord, el, megabytes, plural, readUrlAnswers, urlWithAnswers } from "./dom.mjs";
+import { renderControls, renderProgress } from "./controls.mjs";
+import { countWord, megabytes, readUrlAnswers, urlWithAnswers } from "./dom.mjs";
 import { renderResult } from "./result.mjs";
 import { Messages } from "./status.mjs";
 
@@ -190,8 +191,8 @@ export class Quiz {
       const chosen = this.answers.get(fieldset.getAttribute("data-question"));
       for (const radio of fieldset.querySelectorAll("input[type=radio]")) radio.checked = radio.value === chosen;
     }
-    this.renderProgress(result);
-    this.renderControls(result);
+    renderProgress(this.progress, result);
+    renderControls(this, result);
     if (result.complete) {
       this.result.replaceChildren(...renderResult(result, this.settings));
       this.result.hidden = false;
@@ -218,32 +219,6 @@ export class Quiz {
     const room = window.innerHeight - parseFloat(getComputedStyle(this.root).scrollMarginTop || "0");
     const whole = summary.getBoundingClientRect().bottom - this.root.getBoundingClientRect().top;
     (whole <= room ? this.root : this.result).scrollIntoView({ block: "start" });
-  }
-
-  renderProgress(result) {
-    const { answered, total_max: most } = result.progress;
-    this.progress.textContent = result.complete
-      ? `Done: ${plural(answered, "question", "questions")} answered`
-      : `Question ${answered + 1} of at most ${most}`;
-    this.progress.style.setProperty("--advisor-progress", `${Math.round((100 * answered) / Math.max(most, 1))}%`);
-  }
-
-  renderControls(result) {
-    let bar = this.root.querySelector("[data-advisor-controls]");
-    if (!bar) {
-      const button = (attr, text) => el("button", { type: "button", class: "md-button", [attr]: true, text });
-      this.copied = el("span", { class: "advisor__copied", role: "status" });
-      bar = el("div", { class: "advisor__controls", "data-advisor-controls": true },
-        button("data-advisor-back", "Back"), button("data-advisor-restart", "Start over"),
-        button("data-advisor-copy-link", "Copy link"), this.copied);
-      this.bar = bar;
-      bar.querySelector("[data-advisor-back]").addEventListener("click", () => this.back());
-      bar.querySelector("[data-advisor-restart]").addEventListener("click", () => this.restart());
-      bar.querySelector("[data-advisor-copy-link]").addEventListener("click", () => this.messages.copyLink(this.copied));
-      this.progress.after(bar);
-    }
-    bar.querySelector("[data-advisor-back]").disabled = result.path.length === 0;
-    bar.hidden = this.answers.size === 0;
   }
 
   back() {

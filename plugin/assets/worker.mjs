@@ -11,6 +11,7 @@
 // Messages out: {id, ok: true, value} | {id, ok: false, error}
 //               {progress: bytes}                  (bytes of the runtime's files arrived)
 
+import { countDownloads, downloaded } from "./download.mjs";
 import { fetchSnapshot, lookUpStored, openStore, sha256, storedSnapshot, storeKey, storeSnapshot } from "./snapshots.mjs";
 
 let pyodide = null;
@@ -41,44 +42,8 @@ for (const name of ["instantiateStreaming", "instantiate"]) {
   };
 }
 
-// How many bytes of the runtime have arrived, told to the page as they come: the bodies of
-// fetches as they stream, and the modules Pyodide imports once each has loaded.
-let arrived = 0;
-let told = 0;
-function count(bytes) {
-  arrived += bytes;
-  if (arrived - told >= 200_000) {
-    told = arrived;
-    self.postMessage({ progress: arrived });
-  }
-}
-const plainFetch = self.fetch.bind(self);
-self.fetch = async (...args) => {
-  const response = await plainFetch(...args);
-  // Count a copy: the response itself goes on untouched, so the browser keeps its compiled
-  // WebAssembly cache (keyed on the response's URL) and a warm boot stays fast.
-  if (response.ok && response.body) countBody(response.clone().body);
-  return response;
-};
-async function countBody(body) {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      count(value.byteLength);
-    }
-  } catch (error) {
-    // the fetch itself reports a broken body
-  }
-}
-if (typeof PerformanceObserver === "function") {
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.initiatorType !== "fetch" && /\.m?js$/.test(new URL(entry.name).pathname)) count(entry.decodedBodySize || 0);
-    }
-  }).observe({ type: "resource", buffered: true });
-}
+// The page's "… MB loaded": every download counted, from before Pyodide starts.
+countDownloads((bytes) => self.postMessage({ progress: bytes }));
 
 // A Python exception reaches the page as its last line ("ModuleNotFoundError: No module named
 // 'advisor'"), never as a traceback.
@@ -209,7 +174,7 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   } catch (error) {
     throw new Error(`the advisor package could not be loaded (${plain(error)})`);
   }
-  self.postMessage({ progress: arrived });
+  self.postMessage({ progress: downloaded() });
   const done = performance.now();
   return {
     loadPyodideMs: pyodideReady - started,

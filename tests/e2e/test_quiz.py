@@ -200,6 +200,39 @@ def test_two_quizzes_on_a_page_boot_one_runtime(page: Page, two_quiz_url: str) -
     assert len(wasm) == 1
 
 
+#: Every text the quiz's status line shows, in order.
+RECORD_STATUS = """
+window.__status = [];
+new MutationObserver(() => {
+  const status = document.querySelector("[data-advisor] [data-advisor-status]");
+  const text = status ? status.textContent.trim() : "";
+  if (text && text !== window.__status[window.__status.length - 1]) window.__status.push(text);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+LOADED = re.compile(r"Starting Python in your browser: ([0-9.]+) of ([0-9.]+) MB loaded")
+
+
+@pytest.mark.cold_boot  # a reader's first visit
+def test_a_first_visit_counts_the_megabytes_as_they_arrive(page: Page, quick_url: str) -> None:
+    """On a slow connection the reader sees the download move, up to its stated size."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": 8_000_000,
+        "uploadThroughput": -1})  # bytes/s: the runtime takes a second or two
+    page.add_init_script(RECORD_STATUS)
+    page.goto(quick_url + "quiz/")
+    root = quiz(page)
+    choose(page, root, "scale", "no")
+    assert root.get_attribute("data-advisor-state") == "ready", root.inner_text()
+    counts = [(float(m[1]), float(m[2])) for m in map(LOADED.match, page.evaluate(
+        "window.__status")) if m]
+    assert len({done for done, _ in counts}) >= 3, counts  # it moved, more than once
+    assert [done for done, _ in counts] == sorted(done for done, _ in counts), counts
+    assert all(done <= total for done, total in counts), counts
+    assert counts[-1][0] >= 0.8 * counts[-1][1], counts  # most of it was counted
+
+
 @pytest.mark.cold_boot  # a reader's first visit
 def test_pages_without_a_quiz_load_no_pyodide_bytes(page: Page, site_url: str) -> None:
     loaded: list[str] = []
