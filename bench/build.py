@@ -326,6 +326,9 @@ def wide_site(folder: Path, pairs: int, *, text: str = "", **options: Any) -> Pa
             "models": ["models/wide.yml"],
             "runtime_dir": str(ROOT / "node_modules" / "pyodide"),
             "gzip": False,
+            # The build's own cost, not the memory snapshot's: a new model would make one, a
+            # Node run of seconds that depends on the machine, not on the paths.
+            "snapshot": False,
             **options,
         }}],
     }

@@ -77,6 +77,10 @@ def make_project(where: Path, **options: Any) -> Project:
     advisor["runtime_dir"] = str(PYODIDE)
     # No .gz copies of the runtime: the real build's tests check them; a copy serves without.
     advisor["gzip"] = False
+    # No memory snapshot unless the test asks for one (`snapshot=True`): the real build's tests
+    # and tests/reliability/test_snapshot_boot.py check it, and on a fresh clone each project
+    # whose models differ would make its own (a Node run of 4-5 s).
+    advisor["snapshot"] = False
     advisor.update(options)
     config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(where / "docs"),
               "plugins": plugins}

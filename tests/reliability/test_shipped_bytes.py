@@ -63,12 +63,15 @@ def test_an_edited_gz_in_the_cache_is_never_shipped(
 def test_writing_to_the_built_site_never_touches_node_modules(
     node_modules: Path, tmp_path: Path
 ) -> None:
-    project = make_project(tmp_path / "project", runtime_dir=str(node_modules), gzip=True)
+    project = make_project(tmp_path / "project", runtime_dir=str(node_modules), gzip=True,
+                           snapshot=True)
     site = tmp_path / "site"
     done = project.build(site)
     assert done.returncode == 0, done.stderr
     folder = next((site / "assets" / "advisor").glob("pyodide-*"))
     shipped = [folder / n for n in BOOT_FILES] + [folder / f"{n}.gz" for n in GZIP_FILES]
+    shipped += list((site / "assets" / "advisor").glob("snapshot-*.bin*"))  # and its .gz
+    assert len(shipped) == len(BOOT_FILES) + len(GZIP_FILES) + 2, shipped
     project_files = {
         (p.stat().st_dev, p.stat().st_ino) for p in node_modules.parent.rglob("*") if p.is_file()
     }

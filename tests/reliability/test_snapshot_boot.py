@@ -49,7 +49,8 @@ window.Worker = class extends NativeWorker {
 
 @pytest.fixture(scope="module")
 def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    project = make_project(tmp_path_factory.mktemp("snapshot"), boot_timeout=180)
+    project = make_project(tmp_path_factory.mktemp("snapshot"), boot_timeout=180,
+                           snapshot=True)
     site = project.root / "site"
     with build_and_serve(site, project.config) as url:
         yield site, url
