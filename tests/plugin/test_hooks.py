@@ -74,6 +74,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
         settings = {
             "models": list(models),
             "runtime_dir": str(ROOT / "node_modules" / "pyodide"),
+            # No memory snapshot (tests/plugin/test_snapshot.py is about it): each of these
+            # small models would make its own, a Node run of 4-5 s on a fresh clone.
+            "snapshot": False,
             **options,
         }
         config = load_config(
@@ -280,7 +283,7 @@ def test_generated_pages_link_to_the_quiz_and_edit_the_model(project: Project) -
 def test_the_runtime_is_copied_while_the_pages_build_and_waited_for_at_the_end(
     project: Project,
 ) -> None:
-    config, plugin = project(snapshot=False)
+    config, plugin = project()
     config.plugins.on_config(config)
     config.plugins.on_files(get_files(config), config=config)  # the copy starts here
     config.plugins.on_post_build(config=config)  # and is waited for here
@@ -294,7 +297,7 @@ def test_the_runtime_is_copied_while_the_pages_build_and_waited_for_at_the_end(
 def test_a_copy_that_fails_fails_the_build_at_its_end(
     project: Project, tmp_path: Path,
 ) -> None:
-    config, plugin = project(snapshot=False)
+    config, plugin = project()
     config.plugins.on_config(config)
     # The site folder cannot be written: the copy fails in its thread, the build at the end.
     (tmp_path / "site").write_text("a file where the site folder goes", encoding="utf-8")
