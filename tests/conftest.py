@@ -17,8 +17,8 @@ from tests.reliability.conftest import QUICK_TIMEOUT
 from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
-#: Roughly how long the slowest modules take on one core of an idle 2-core machine (seconds,
-#: from `pytest --durations=0`). `scripts/test.sh` runs the suite on several workers, each
+#: Roughly how long the slowest modules take (seconds, estimated from whole runs of the suite
+#: here; their order matters more than the figures). `scripts/test.sh` runs it on workers, each
 #: taking whole modules in collection order; these modules are collected first, longest
 #: first, so that no worker starts a long one when the others are nearly done. A figure that
 #: is off costs a little time, never a test; a module not named keeps its place after them.
