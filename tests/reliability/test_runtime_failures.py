@@ -217,17 +217,23 @@ def test_a_broken_runtime_fails_at_once_not_at_the_time_limit(
     assert seconds_in_loading(page) <= FAST_LIMIT, text
 
 
+def failed_status(page: Page, url: str) -> str:
+    """Open the quiz with an answer in the link, wait for it to give up, and return what its
+    status line tells the reader."""
+    page.goto(url + "quiz/?orchestration=scale:no")
+    root = quiz(page)
+    settle(page, root)
+    assert root.get_attribute("data-advisor-state") == "error", root.inner_text()
+    return root.locator("[data-advisor-status]").inner_text()
+
+
 def test_an_empty_advisor_archive_is_named_without_a_traceback(page: Page, site_url: str) -> None:
     """Once: the reader saw Python's whole traceback (ModuleNotFoundError) in the status line."""
     respond("**/assets/advisor/advisor-*.zip", body=EMPTY_ZIP, content_type="application/zip")(
         page, page.context, Path())
     # No memory snapshot either (it holds the advisor already): the stock boot unpacks the zip.
     respond("**/assets/advisor/snapshot-*", 404, b"Not found")(page, page.context, Path())
-    page.goto(site_url + "quiz/?orchestration=scale:no")
-    root = quiz(page)
-    settle(page, root)
-    assert root.get_attribute("data-advisor-state") == "error"
-    text = root.locator("[data-advisor-status]").inner_text()
+    text = failed_status(page, site_url)
     assert "the advisor package could not be loaded" in text, text
     assert "No module named 'advisor'" in text, text
     for junk in ("Traceback", 'File "', "line "):
@@ -242,11 +248,7 @@ def test_a_standard_library_from_another_build_is_named_with_the_fix(
     the reader is told which file and what to do, not how Python exited."""
     respond(STDLIB, body=lambda s: body_of(s, "assets/advisor/advisor-*.zip"),
             content_type="application/zip")(page, page.context, quick_site)
-    page.goto(quick_url + "quiz/?orchestration=scale:no")
-    root = quiz(page)
-    settle(page, root)
-    assert root.get_attribute("data-advisor-state") == "error"
-    text = root.locator("[data-advisor-status]").inner_text()
+    text = failed_status(page, quick_url)
     assert "the standard library this site serves (python_stdlib.zip)" in text, text
     assert "Fix: publish the whole built site again" in text, text
     for junk in ("Program terminated", "exit(1)", "Traceback"):
