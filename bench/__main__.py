@@ -296,6 +296,11 @@ def rows_for(results: dict[str, Any]) -> list[Row]:
             Row("6", "Build in-process (no interpreter start-up): with the plugin", "s",
                 bd["api_with_plugin_s"], "plugin removed", bd["api_without_plugin_s"], True),
         ]
+        if bd.get("cli_without_plugin_theme_cache_s"):  # the plugin's own cost (bench/build.py)
+            rows.append(Row(
+                "6", "Build (CLI): with the plugin, against the build without it given the "
+                "theme's template cache too", "s", bd["cli_with_plugin_s"],
+                "plugin removed, theme cache", bd["cli_without_plugin_theme_cache_s"], True))
         for where, info in bd["rebuild"].items():
             label = "same file system" if where == "same_fs" else "another file system"
             steps = {s["build"]: s for s in info["steps"]}

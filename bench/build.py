@@ -52,11 +52,15 @@ def no_pages_config(folder: Path) -> Path:
     return path
 
 
-def plugin_free_config(folder: Path) -> Path:
+def plugin_free_config(folder: Path, *, theme_cache: bool = False) -> Path:
     """The guide's mkdocs.yml with the advisor plugin removed: the same docs, theme, extensions
     and nav. The quiz markers stay in the pages as plain links, and the links to the pages the
-    plugin generates are left dangling, so `strict` is off for this build only."""
+    plugin generates are left dangling, so `strict` is off for this build only. With
+    ``theme_cache``, a hook (bench/theme_cache.py) keeps the theme's compiled templates as the
+    plugin does: what the plugin itself adds, without a saving any site could have."""
     data = config_data()
+    if theme_cache:
+        data["hooks"] = [str(ROOT / "bench" / "theme_cache.py")]
     data["docs_dir"] = str((CONFIG.parent / data.get("docs_dir", "docs")).resolve())
     data["plugins"] = [
         p for p in data.get("plugins", [])
@@ -223,16 +227,20 @@ def measure(runs: int, tmp_root: Path) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="build-", dir=tmp_root))
     no_plugin = plugin_free_config(folder / "no-plugin")
     no_pages = no_pages_config(folder / "no-pages")
+    cached = plugin_free_config(folder / "no-plugin-theme-cache", theme_cache=True)
     with_cli, without_cli, with_api, without_api = [], [], [], []
     no_pages_cli: list[float] = []
+    cached_cli: list[float] = []
     # One untimed build each first: the OS file cache and (in-process) the imports.
     timed_cli_build(CONFIG, folder / "site-a")
     timed_cli_build(no_plugin, folder / "site-b")
     timed_cli_build(no_pages, folder / "site-e")
+    timed_cli_build(cached, folder / "site-f")
     api_build(CONFIG, folder / "site-c")
     api_build(no_plugin, folder / "site-d")
     for i in range(runs):
-        order = [(CONFIG, with_cli), (no_plugin, without_cli), (no_pages, no_pages_cli)]
+        order = [(CONFIG, with_cli), (no_plugin, without_cli), (no_pages, no_pages_cli),
+                 (cached, cached_cli)]
         for config, into in order if i % 2 == 0 else reversed(order):
             into.append(timed_cli_build(config, folder / f"site-{len(into)}-{config.parent.name}"))
     for i in range(max(1, min(runs, 3))):
@@ -270,6 +278,7 @@ def measure(runs: int, tmp_root: Path) -> dict[str, Any]:
         "api_with_plugin_s": with_api,
         "api_without_plugin_s": without_api,
         "cli_plugin_no_generated_pages_s": no_pages_cli,
+        "cli_without_plugin_theme_cache_s": cached_cli,
         "api_plugin_no_generated_pages_s": no_pages_api,
         "plugin_hooks_s": hooks,
         "plugin_parts_s": parts,

@@ -3,12 +3,14 @@ shown as text, never interpreted as HTML."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup, escape
 
 import advisor
@@ -23,17 +25,62 @@ _env = jinja2.Environment(
 )
 
 
-def keep_compiled(folder: Path) -> None:
-    """Keep the compiled templates in ``folder`` (beside the runtime, in node_modules/.cache),
-    so a new build process does not compile them again (about 0.1 s). Jinja names each entry
-    by the template's name and source checksum and checks its own and Python's version on
-    reading, so an edited template is compiled afresh."""
-    if _env.bytecode_cache is None:
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache in a folder, keyed also by what the environment compiles with.
+
+    Jinja names an entry by the template's name and file and checks, on reading, the
+    template's source checksum and its own and Python's version: an edited or upgraded template
+    is compiled afresh. What it does not check is the environment's settings, which change the
+    compiled code too (delimiters, whitespace control, extensions, which filters and tests
+    exist and what they are passed): those go into the entry's name here, so that the theme's
+    environment, the plugin's and a differently configured one never read each other's code.
+    Jinja writes each entry to a temporary file and renames it, so builds running side by side
+    never read half a file."""
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str,
+    ) -> jinja2.bccache.Bucket:
+        key = self.get_cache_key(f"{compile_settings(environment)}|{name}", filename)
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+
+def _named(value: Any) -> str:
+    """A callable by its place in the code (a repr would hold its address, new every run)."""
+    return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+
+
+def compile_settings(env: jinja2.Environment) -> str:
+    """A digest of everything in ``env`` that the compiled code of a template depends on."""
+    def passed(table: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in table.items())
+
+    settings = [
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+        env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+        _named(env.autoescape) if callable(env.autoescape) else env.autoescape,
+        _named(env.finalize) if env.finalize is not None else None,
+        _named(env.code_generator_class), sorted(env.extensions),
+        getattr(env, "newstyle_gettext", None), passed(env.filters), passed(env.tests),
+    ]
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
+
+
+def keep_compiled(folder: Path, env: jinja2.Environment | None = None) -> None:
+    """Keep the compiled templates of ``env`` (the plugin's own by default) in ``folder``
+    (beside the runtime, in node_modules/.cache), so that a new build process does not compile
+    them again (see ``CompiledTemplates``). An environment that already has a bytecode cache
+    keeps it."""
+    env = _env if env is None else env
+    if env.bytecode_cache is None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             return  # a read-only cache: compile every time
-        _env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = CompiledTemplates(str(folder))
 
 
 def widget(context: dict[str, Any]) -> str:

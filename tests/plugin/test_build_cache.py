@@ -1,0 +1,115 @@
+"""What builds keep for the next build process (issue 16, the build's time): the theme's
+compiled templates, kept beside the plugin's own in ``node_modules/.cache``. A second
+`mkdocs build` compiles no template again, writes the same site, and an edited template is
+compiled afresh."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from plugin.render import CompiledTemplates
+from tests.sitetools import ROOT, build_site
+
+TINY = """\
+schema: 1
+id: tiny
+title: Tiny guide
+questions:
+  - id: size
+    text: How big?
+    choices:
+      - {id: small, label: Small}
+      - {id: large, label: Large}
+options:
+  - {id: a, name: Option A, summary: The first., reviewed: "2026-11-27"}
+  - {id: b, name: Option B, summary: The second., reviewed: "2026-11-27"}
+rules:
+  - {id: small, when: {size: small}, recommend: a, because: Small things., reviewed: "2026-11-27"}
+  - {id: rest, recommend: b, because: Everything else., reviewed: "2026-11-27"}
+"""
+
+BANNER = '{% extends "base.html" %}\n{% block announce %}{{ text }}{% endblock %}\n'
+
+
+def project(root: Path, banner: str) -> Path:
+    """A one-quiz Material site whose runtime folder is a link in ``root/node_modules``, so that
+    its kept files (``root/node_modules/.cache``) are its own; a theme override prints
+    ``banner`` at the top of every page."""
+    (root / "docs" / "models").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "models" / "tiny.yml").write_text(TINY, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Tiny\n\n<!-- advisor: tiny -->\n", encoding="utf-8")
+    (root / "overrides").mkdir(exist_ok=True)
+    (root / "overrides" / "main.html").write_text(
+        BANNER.replace("{{ text }}", banner), encoding="utf-8")
+    runtime = root / "node_modules" / "pyodide"
+    if not runtime.exists():
+        runtime.parent.mkdir(parents=True)
+        runtime.symlink_to(ROOT / "node_modules" / "pyodide", target_is_directory=True)
+    config = {
+        "site_name": "Tiny",
+        "theme": {"name": "material", "font": False, "custom_dir": "overrides"},
+        "plugins": ["search", {"advisor": {
+            "models": ["models/tiny.yml"], "runtime_dir": str(runtime),
+            "snapshot": False, "gzip": False}}],
+    }
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def kept(root: Path) -> dict[str, tuple[int, int]]:
+    """The kept compiled theme templates: (inode, mtime) by file name. Jinja writes an entry
+    only when it compiled the template (to a new file, renamed over the old one)."""
+    folder = root / "node_modules" / ".cache" / "advisor-theme"
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob("*.cache")}
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_second_build_compiles_no_theme_template_and_an_edited_one_again(
+    tmp_path: Path,
+) -> None:
+    config = project(tmp_path, "First banner")
+    first = build_site(tmp_path / "site-1", config=config, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    compiled = kept(tmp_path)
+    # main.html, base.html and the partials Material includes: dozens of templates.
+    assert len(compiled) >= 20, sorted(compiled)
+
+    second = build_site(tmp_path / "site-2", config=config, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert kept(tmp_path) == compiled  # nothing compiled, nothing written
+    assert digests(tmp_path / "site-1") == digests(tmp_path / "site-2")
+    assert "First banner" in (tmp_path / "site-2" / "index.html").read_text(encoding="utf-8")
+
+    project(tmp_path, "Second banner")  # an edited override (or an upgraded theme)
+    third = build_site(tmp_path / "site-3", config=config, cwd=tmp_path)
+    assert third.returncode == 0, third.stderr
+    page = (tmp_path / "site-3" / "index.html").read_text(encoding="utf-8")
+    assert "Second banner" in page
+    assert "First banner" not in page
+    rewritten = [name for name, stat in kept(tmp_path).items() if compiled.get(name) != stat]
+    assert len(rewritten) == 1  # main.html alone was compiled again
+
+
+def test_environments_configured_differently_never_share_compiled_code(tmp_path: Path) -> None:
+    """Jinja's own cache keys an entry by the template alone; whitespace control, delimiters
+    and extensions change the compiled code, so they are part of the key here."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{% if yes %}\nshown{% endif %}", encoding="utf-8")
+    outputs = []
+    for trim in (False, True, False):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")),
+                                 trim_blocks=trim,
+                                 bytecode_cache=CompiledTemplates(str(tmp_path / "kept")))
+        outputs.append(env.get_template("page.html").render(yes=True))
+    assert outputs == ["\nshown", "shown", "\nshown"]
+    assert len(list((tmp_path / "kept").glob("*.cache"))) == 2
