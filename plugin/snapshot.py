@@ -158,9 +158,11 @@ class SnapshotMaker:
                     return
                 raw = work / "snapshot.bin"
                 data = raw.read_bytes()
+                # Level 6, not 9: on a 31.5 MB snapshot level 9 takes 2.8 s here against 0.6 s
+                # for a copy 1 % larger (6.17 MB against 6.11 MB: 13 ms more at 40 Mbit/s).
                 with (
                     (work / "snapshot.bin.gz").open("wb") as sink,
-                    gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=9,
+                    gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=6,
                                   mtime=0) as out,
                 ):
                     out.write(data)
