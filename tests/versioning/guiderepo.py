@@ -172,6 +172,11 @@ rules:
     reviewed: "2026-03-01"
 """
 
+#: The guide's config. Without the build's memory snapshot: each version, and each `today`,
+#: would make one of its own (about 7 s each), and nothing here is about it
+#: (tests/reliability/test_snapshot_boot.py is). Each version's quiz then boots the stock way
+#: and keeps a snapshot in the browser beside the other versions' ones, and
+#: tests/versioning/test_quiz_versions.py checks that each still answers with its own model.
 MKDOCS_YML = f"""\
 site_name: A versioned guide
 site_url: https://guide.example.invalid/
@@ -185,6 +190,7 @@ plugins:
   - advisor:
       models: [models/tiny.yml]
       runtime_dir: {RUNTIME}
+      snapshot: false
 nav:
   - Home: index.md
 """
