@@ -21,6 +21,9 @@ import sys
 from pathlib import Path
 
 _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+#: The page that documents the header, and the header's line in it.
+DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+_HEADER = re.compile(r"^Content-Security-Policy: (?P<value>.+)$", re.MULTILINE)
 
 #: Every directive except the script hashes, in the order the header lists them.
 BASE = (
@@ -60,6 +63,13 @@ def policy(site: Path) -> str:
         extra = f" {' '.join(hashes)}" if name == "script-src" and hashes else ""
         parts.append(f"{name} {value}{extra}")
     return "; ".join(parts)
+
+
+def documented() -> str:
+    """The header as docs/security.md shows it (which must be exactly once)."""
+    found = _HEADER.findall(DOC.read_text(encoding="utf-8"))
+    assert len(found) == 1, "docs/security.md must show the header exactly once"
+    return str(found[0])
 
 
 if __name__ == "__main__":
