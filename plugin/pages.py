@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -37,6 +39,31 @@ class GeneratedPage:
     option: str | None = None
     content: str = ""
     wide: bool = False  # no table of contents: the page's diagram or table takes its room
+    #: HTML that goes into the page once it is written, by its placeholder in ``content``
+    #: (``fill``): the decision diagram, which neither Markdown nor the search index should read.
+    inserts: tuple[tuple[str, str], ...] = ()
+
+
+#: Where the decision diagram goes in its page's Markdown, and then in its HTML: an HTML
+#: comment, which Markdown passes through and the search index skips.
+DIAGRAM_SLOT = "<!--advisor-diagram-->"
+
+
+def fill(text: str, inserts: tuple[tuple[str, str], ...], where: str) -> str:
+    """``text`` (the page's Markdown or HTML) with each placeholder replaced by its HTML. A
+    placeholder that is not there exactly once stops the build: something between the Markdown
+    and the written page (a theme, a plugin) removed or copied it."""
+    for slot, html in inserts:
+        found = text.count(slot)
+        if found != 1:
+            raise PluginError(
+                f"advisor: {where}: the page should hold the placeholder {slot} once, where "
+                f"the plugin puts the decision diagram, but holds it {found} time(s). Fix: "
+                "keep HTML comments in pages (a minifying plugin should run after advisor), "
+                "or report it with the list of plugins in mkdocs.yml."
+            )
+        text = text.replace(slot, html)
+    return text
 
 
 def plan(model: advisor.Model, *, what_changed: bool = True) -> list[GeneratedPage]:
@@ -116,13 +143,22 @@ def render_pages(
         else:
             heading, tab = page.title, f"{page.title} · {model.short_title}"
         page_context["page_title"] = heading
+        inserts: tuple[tuple[str, str], ...] = ()
+        if page.template == "decision-tree.md":
+            drawing = extra["diagram"]
+            inserts = ((DIAGRAM_SLOT, render.diagram_svg(drawing, (
+                f"Decision diagram of “{model.title}”: {drawing.questions} question boxes and "
+                f"{drawing.outcomes} recommendations. The same tree follows as a list."))),)
+            page_context["diagram_slot"] = Markup(DIAGRAM_SLOT)
         # Material prints a front-matter title into <title> as it is, where it would run the
         # page title through `striptags` (which unescapes): so the escaped title goes here.
         hide = "hide:\n  - toc\n" if page.wide else ""
         front = f"---\ntitle: {json.dumps(str(escape(tab)))}\n{hide}---\n\n"
         content = size.fit(front + render.page(page.template, page_context), model,
-                           page_context)
-        rendered.append(replace(page, content=content))
+                           page_context, extra_bytes=sum(len(h.encode()) for _, h in inserts))
+        if DIAGRAM_SLOT not in content:  # summarised: too large
+            inserts = ()
+        rendered.append(replace(page, content=content, inserts=inserts))
     return rendered
 
 

@@ -70,6 +70,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.assets: dict[str, str] = {}
         self._generated: list[File] = []
         self._pages: dict[str, list[pages.GeneratedPage]] = {}
+        #: HTML that goes into generated pages once written, by src_uri (``on_post_page``)
+        self.inserts: dict[str, tuple[tuple[str, str], ...]] = {}
         self._use_directory_urls = True
         self.bytes_copied = 0
         self.version = GuideVersion(None, None)
@@ -102,6 +104,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self.runtime = None
         self._generated = []
         self._pages = {}
+        self.inserts = {}
         self._wait_install()  # a copy left running by an aborted build (mkdocs serve)
         self._installed = None
         if not self.config.models:
@@ -205,6 +208,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                         f"page from '{loaded.src_uri}'. Fix: move or rename the file."
                     )
                 files.append(pages.as_file(config, page, loaded.src_uri))
+                if page.inserts:
+                    self.inserts[page.src_uri] = page.inserts
         return files
 
     def on_page_markdown(
@@ -244,6 +249,17 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         if kept is not None:
             render.keep_compiled(kept / "advisor-theme", env)
         return env
+
+    @event_priority(100)  # first: before any plugin that rewrites the written HTML
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Put the decision diagram into its page once the page is written, where its
+        placeholder is (``pages.fill``): Markdown never parses the large SVG, and the search
+        index, built from the page's content before this, keeps its labels out (the page's
+        list of the same tree is indexed)."""
+        inserts = self.inserts.get(page.file.src_uri)
+        if not inserts:
+            return output
+        return pages.fill(output, inserts, page.file.src_uri)
 
     def _install(self, site_dir: Path) -> None:
         """Install the verified Pyodide boot files and the snapshot into the site (copies,

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 
 from . import prepared
 from .marker import markers as find_markers
+from .pages import fill as pages_fill
 from .plugin import AdvisorPlugin
 
 GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
@@ -145,7 +146,12 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
                     owned.add(top)
                 path = docs_dir / file.src_uri
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(file.content_bytes)
+                inserts = plugin.inserts.get(file.src_uri)
+                if inserts:  # the diagram, which the MkDocs plugin puts in the written HTML
+                    path.write_text(pages_fill(file.content_string, inserts, file.src_uri),
+                                    encoding="utf-8")
+                else:
+                    path.write_bytes(file.content_bytes)
                 outputs[file.src_uri] = prepared.stat_key(path)
         # The verified runtime, where the plugin would install it in the site (copies).
         if plugin.runtime is None:  # no models: the plugin did nothing

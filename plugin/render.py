@@ -133,6 +133,11 @@ def page(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(context)
 
 
+def diagram_svg(diagram: Any, title: str) -> str:
+    """The decision diagram (a ``plugin.diagram.Diagram``) as inline SVG, titled ``title``."""
+    return str(_env.get_template("_diagram.svg").module.svg(diagram, title))  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Answered:
     """One condition of a rule in words: the question and the answers that meet it."""

@@ -60,10 +60,13 @@ def check_path_count(model: advisor.Model, path: Path, limit: int) -> None:
         )
 
 
-def fit(content: str, model: advisor.Model, context: dict[str, Any]) -> str:
+def fit(content: str, model: advisor.Model, context: dict[str, Any], *,
+        extra_bytes: int = 0) -> str:
     """A generated page's Markdown (front matter first) as it may be written: summarised when
-    too large, and out of the search index when large."""
-    if len(content.encode()) > CONTENT_BYTES:
+    too large, and out of the search index when large. ``extra_bytes``: HTML that goes into
+    the page once it is written (the decision diagram, see ``pages.fill``), which counts for
+    the page's size but is not indexed."""
+    if len(content.encode()) + extra_bytes > CONTENT_BYTES:
         front, _, body = content.partition("\n---\n")
         paths = advisor.enumerate_paths(model)
         outcomes = Counter(p.outcome for p in paths)

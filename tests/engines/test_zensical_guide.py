@@ -75,6 +75,12 @@ def test_every_generated_page_exists(zensical_site: tuple[Path, str]) -> None:
         html = (site / page / "index.html").read_text(encoding="utf-8").replace("../", "")
         for name in assets:
             assert html.count(f'="{name}"') == 1, (page, name)
+    # The decision diagram, which the plugin puts in the written page under MkDocs, is in the
+    # prepared Markdown here: one drawing, no placeholder.
+    for model in ("orchestration", "adoption"):
+        html = (site / model / "decision-tree" / "index.html").read_text(encoding="utf-8")
+        assert html.count('<svg class="advisor-diagram__svg"') == 1, model
+        assert "advisor-diagram-->" not in html, model
     # The generated pages come from the model, not from a stale copy: an option's name shows.
     assert "SageMaker Pipelines handed to CodePipeline" in (
         site / "orchestration/options/sagemaker-plus-codepipeline/index.html"

@@ -9,8 +9,11 @@ import hashlib
 from pathlib import Path
 
 import jinja2
+import pytest
 import yaml
+from mkdocs.exceptions import PluginError
 
+from plugin import pages
 from plugin.render import CompiledTemplates
 from tests.sitetools import ROOT, build_site
 
@@ -113,3 +116,13 @@ def test_environments_configured_differently_never_share_compiled_code(tmp_path:
         outputs.append(env.get_template("page.html").render(yes=True))
     assert outputs == ["\nshown", "shown", "\nshown"]
     assert len(list((tmp_path / "kept").glob("*.cache"))) == 2
+
+
+def test_a_written_page_that_lost_the_diagram_placeholder_stops_the_build() -> None:
+    """A plugin that drops HTML comments before the advisor puts the diagram in would leave
+    the page without it: the build says so instead."""
+    inserts = ((pages.DIAGRAM_SLOT, "<svg></svg>"),)
+    assert pages.fill(f"<p>{pages.DIAGRAM_SLOT}</p>", inserts, "x.md") == "<p><svg></svg></p>"
+    for output in ("<p></p>", pages.DIAGRAM_SLOT * 2):
+        with pytest.raises(PluginError, match=r"x\.md: .*placeholder.* Fix: "):
+            pages.fill(output, inserts, "x.md")

@@ -13,6 +13,7 @@ import pytest
 
 import advisor
 from advisor.source import read_model_file
+from plugin.diagram import anchor
 from tests.sitetools import ROOT
 
 MODELS = ["orchestration", "adoption"]
@@ -153,6 +154,29 @@ def test_diagram_shows_every_question_and_option(built_site: Path, model_data: d
         assert norm(question["text"]) in text, question["id"]
     linked = {attrs.get("data-option") for tag, attrs in parse(page).tags if tag == "a"}
     assert linked >= {option["id"] for option in model_data["options"]}
+
+
+def test_the_diagram_is_in_its_page_and_out_of_the_search_index(
+    built_site: Path, model_data: dict
+) -> None:
+    """The drawing goes into the written page (plugin/pages.py, ``fill``): one SVG with an
+    anchor for every answer path, no placeholder left. The search index holds the page's list
+    of the same tree, not the drawing's labels and title a second time."""
+    model = advisor.load_model(model_data)
+    page = built_site / model.id / "decision-tree" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<svg class="advisor-diagram__svg"') == 1
+    assert "<!--advisor-diagram-->" not in html
+    anchors = {attrs.get("id") for tag, attrs in parse(page).tags
+               if tag == "rect" and attrs.get("class") == "advisor-d-anchor"}
+    assert anchors >= {anchor(model.id, path.steps) for path in advisor.enumerate_paths(model)}
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"]
+                    if doc["location"].startswith(f"{model.id}/decision-tree/"))
+    assert "question boxes and" not in text  # the drawing's title
+    for question in model_data["questions"]:  # the list of the same tree is indexed
+        assert norm(question["text"]) in norm(text), question["id"]
 
 
 def test_paths_page_lists_every_answer_path(built_site: Path, model_data: dict) -> None:
