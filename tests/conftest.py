@@ -13,7 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext
 
-from tests.reliability.conftest import QUICK_TIMEOUT
+from tests.reliability.conftest import QUICK_ANSWER, QUICK_TIMEOUT
 from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
@@ -81,7 +81,8 @@ def site_url(served_site: tuple[Path, str]) -> str:
 @pytest.fixture(scope="session")
 def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The one variant of the guide the tests build once for all: a copy of its config with
-    `boot_timeout: QUICK_TIMEOUT` (so that time-outs are tested in seconds), a GitHub
+    `boot_timeout: QUICK_TIMEOUT` and `answer_timeout: QUICK_ANSWER` (so that time-outs are
+    tested in seconds), a GitHub
     repository address, and two more pages, `two/` holding both quizzes and `twice/` holding
     one quiz twice (what the guide itself does not have), served at the address
     it was built for (so that Material's instant navigation works on it, as on the published
@@ -90,7 +91,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
     # faults of the stock boot (with a snapshot the advisor archive is not even unpacked); the
     # snapshot's own faults and fallbacks are tested in tests/reliability/test_snapshot_boot.py.
     project = make_project(tmp_path_factory.mktemp("quick"), boot_timeout=QUICK_TIMEOUT,
-                           snapshot=False)
+                           answer_timeout=QUICK_ANSWER, snapshot=False)
     project.write("two.md", "# Two quizzes\n\n<!-- advisor: orchestration -->\n\n"
                   "## The other one\n\n<!-- advisor: adoption -->\n")
     project.write("twice.md", "# The same quiz twice\n\n<!-- advisor: orchestration -->\n\n"

@@ -4,6 +4,9 @@ gave up after half a second; `0`, `-5` and `true` were taken as they were."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,14 @@ def test_every_numeric_option_has_a_range() -> None:
         assert isinstance(option, Bounded), f"{name} takes any number"
         errors, _ = AdvisorPlugin().load_config({name: True})
         assert [n for n, _ in errors] == [name]
+
+
+def test_the_guide_gives_the_quiz_the_default_time_limits(built_site: Path) -> None:
+    """The guide sets neither limit: its quiz page carries the defaults (30 s to start Python,
+    10 s per answer), which the quiz's timers read; the time-outs themselves are tested on a
+    site with shorter ones (tests/reliability/test_runtime_failures.py)."""
+    page = (built_site / "quiz" / "index.html").read_text(encoding="utf-8")
+    raw = re.search(r'data-advisor-settings="([^"]+)"', page)
+    assert raw
+    settings = json.loads(html.unescape(raw.group(1)))
+    assert (settings["bootTimeoutMs"], settings["answerTimeoutMs"]) == (30_000, 10_000)
