@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from html import escape
+from html.parser import HTMLParser
 from typing import Any
 
 from markupsafe import Markup
@@ -42,6 +43,11 @@ class GeneratedPage:
     #: HTML that goes into the page once it is written, by its placeholder in ``content``
     #: (``fill``): the decision diagram, which neither Markdown nor the search index should read.
     inserts: tuple[tuple[str, str], ...] = ()
+    #: The page's blocks of HTML, by their placeholder in ``content`` (``split_html``): they go
+    #: into the page's HTML right after Markdown (``AdvisorPlugin.on_page_content``), so the
+    #: search index reads them, and Markdown does not parse what it would pass through as is.
+    blocks: tuple[tuple[str, str], ...] = ()
+    anchors: tuple[str, ...] = ()  # the ids in ``blocks`` and ``inserts``, for link checks
 
 
 #: Where the decision diagram goes in its page's Markdown, and then in its HTML: an HTML
@@ -52,18 +58,125 @@ DIAGRAM_SLOT = "<!--advisor-diagram-->"
 def fill(text: str, inserts: tuple[tuple[str, str], ...], where: str) -> str:
     """``text`` (the page's Markdown or HTML) with each placeholder replaced by its HTML. A
     placeholder that is not there exactly once stops the build: something between the Markdown
-    and the written page (a theme, a plugin) removed or copied it."""
+    and the written page (a Markdown extension, a theme, a plugin) removed or copied it."""
     for slot, html in inserts:
         found = text.count(slot)
         if found != 1:
             raise PluginError(
                 f"advisor: {where}: the page should hold the placeholder {slot} once, where "
-                f"the plugin puts the decision diagram, but holds it {found} time(s). Fix: "
-                "keep HTML comments in pages (a minifying plugin should run after advisor), "
-                "or report it with the list of plugins in mkdocs.yml."
+                f"the plugin puts part of the page, but holds it {found} time(s). Fix: keep "
+                "HTML comments in pages (a minifying plugin should run after advisor), or "
+                "report it with the lists of plugins and markdown_extensions in mkdocs.yml."
             )
         text = text.replace(slot, html)
     return text
+
+
+#: Elements that start a raw HTML block in Python-Markdown, which passes such a block through
+#: as it is (its ``BLOCK_LEVEL_ELEMENTS``, those a generated page can hold).
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul"})
+VOID_TAGS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr"})
+
+
+class _Blocks(HTMLParser):
+    """Reads a stretch of a generated page: whether Markdown would pass it through untouched
+    (nothing at its top level but block-level elements, each starting a line, and comments),
+    and the ids it holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.raw = True
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [v for k, v in attrs if v and (k == "id" or (k == "name" and tag == "a"))]
+        if self.depth == 0 and (tag not in BLOCK_TAGS or self.getpos()[1] != 0):
+            self.raw = False
+        if tag not in VOID_TAGS:
+            self.depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.depth -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+        if self.depth < 0:
+            self.raw = False
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0 and data.strip():
+            self.raw = False
+
+    def handle_entityref(self, name: str) -> None:
+        if self.depth == 0:
+            self.raw = False
+
+    handle_charref = handle_entityref
+
+    def handle_decl(self, decl: str) -> None:
+        self.raw = False
+
+    def handle_pi(self, data: str) -> None:
+        self.raw = False
+
+
+def _read(html: str) -> _Blocks:
+    reader = _Blocks()
+    reader.feed(html)
+    reader.close()
+    if reader.depth != 0:
+        reader.raw = False
+    return reader
+
+
+def split_html(content: str, prefix: str = "advisor-html") -> tuple[
+        str, tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """A generated page's Markdown with each stretch between its headings that Markdown would
+    pass through as it is (raw HTML blocks only) replaced by a placeholder comment; the
+    stretches by placeholder; the ids in all of them. Markdown then reads a few lines instead
+    of tens of kilobytes of HTML, and writes the same page once the stretches are back."""
+    start = 0
+    if content.startswith("---\n"):  # front matter
+        start = content.index("\n---\n", 3) + 5
+    out = [content[:start]]
+    blocks: list[tuple[str, str]] = []
+    anchors: list[str] = []
+    stretch: list[str] = []
+
+    def flush() -> None:
+        text = "".join(stretch)
+        stretch.clear()
+        html = text.strip()
+        if not html:
+            out.append(text)
+            return
+        reader = _read(html)
+        anchors.extend(reader.ids)
+        if not reader.raw:
+            out.append(text)
+            return
+        slot = f"<!--{prefix}-{len(blocks)}-->"
+        blocks.append((slot, html))
+        lead = text[: len(text) - len(text.lstrip())]
+        tail = text[len(text.rstrip()):]
+        out.append(f"{lead}{slot}{tail}")
+
+    for line in content[start:].splitlines(keepends=True):
+        if line.startswith("#"):
+            flush()
+            out.append(line)
+        else:
+            stretch.append(line)
+    flush()
+    return "".join(out), tuple(blocks), tuple(anchors)
 
 
 def plan(model: advisor.Model, *, what_changed: bool = True) -> list[GeneratedPage]:
@@ -158,7 +271,10 @@ def render_pages(
                            page_context, extra_bytes=sum(len(h.encode()) for _, h in inserts))
         if DIAGRAM_SLOT not in content:  # summarised: too large
             inserts = ()
-        rendered.append(replace(page, content=content, inserts=inserts))
+        content, blocks, anchors = split_html(content)
+        anchors += tuple(a for _, html in inserts for a in _read(html).ids)
+        rendered.append(replace(page, content=content, inserts=inserts, blocks=blocks,
+                                anchors=anchors))
     return rendered
 
 

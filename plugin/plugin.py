@@ -72,6 +72,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._pages: dict[str, list[pages.GeneratedPage]] = {}
         #: HTML that goes into generated pages once written, by src_uri (``on_post_page``)
         self.inserts: dict[str, tuple[tuple[str, str], ...]] = {}
+        #: ... and right after Markdown, by src_uri (``on_page_content``), with their ids
+        self.blocks: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
         self._use_directory_urls = True
         self.bytes_copied = 0
         self.version = GuideVersion(None, None)
@@ -105,6 +107,7 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         self._generated = []
         self._pages = {}
         self.inserts = {}
+        self.blocks = {}
         self._wait_install()  # a copy left running by an aborted build (mkdocs serve)
         self._installed = None
         if not self.config.models:
@@ -210,6 +213,8 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
                 files.append(pages.as_file(config, page, loaded.src_uri))
                 if page.inserts:
                     self.inserts[page.src_uri] = page.inserts
+                if page.blocks or page.anchors:
+                    self.blocks[page.src_uri] = (page.blocks, page.anchors)
         return files
 
     def on_page_markdown(
@@ -249,6 +254,22 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         if kept is not None:
             render.keep_compiled(kept / "advisor-theme", env)
         return env
+
+    @event_priority(100)  # first: the page whole before any other plugin reads its HTML
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Put a generated page's blocks of HTML back where Markdown left their placeholders
+        (``pages.split_html``): Markdown would have passed them through as they are, after
+        parsing tens of kilobytes of HTML to find that out. The search index and every other
+        plugin read the whole page; its ids count for MkDocs' check of links to anchors."""
+        found = self.blocks.get(page.file.src_uri)
+        if not found:
+            return html
+        blocks, anchors = found
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= set(anchors)
+        return pages.fill(html, blocks, page.file.src_uri)
 
     @event_priority(100)  # first: before any plugin that rewrites the written HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -330,6 +351,15 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
         return server
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def whole_markdown(self, file: File) -> str:
+        """A page's Markdown with what the plugin puts into its HTML (its blocks, then the
+        diagram) written in: what advisor-prepare writes for engines without this plugin."""
+        blocks = self.blocks.get(file.src_uri, ((), ()))[0]
+        inserts = (*blocks, *self.inserts.get(file.src_uri, ()))
+        if not inserts:
+            return file.content_string
+        return pages.fill(file.content_string, inserts, file.src_uri)
 
     def _url(self, src_uri: str) -> str:
         return pages.url_of(src_uri, self._use_directory_urls)

@@ -26,7 +26,6 @@ from mkdocs.structure.pages import Page
 
 from . import prepared
 from .marker import markers as find_markers
-from .pages import fill as pages_fill
 from .plugin import AdvisorPlugin
 
 GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
@@ -146,10 +145,9 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
                     owned.add(top)
                 path = docs_dir / file.src_uri
                 path.parent.mkdir(parents=True, exist_ok=True)
-                inserts = plugin.inserts.get(file.src_uri)
-                if inserts:  # the diagram, which the MkDocs plugin puts in the written HTML
-                    path.write_text(pages_fill(file.content_string, inserts, file.src_uri),
-                                    encoding="utf-8")
+                if file.src_uri in plugin.blocks or file.src_uri in plugin.inserts:
+                    # What the plugin puts into the HTML goes into the Markdown here.
+                    path.write_text(plugin.whole_markdown(file), encoding="utf-8")
                 else:
                     path.write_bytes(file.content_bytes)
                 outputs[file.src_uri] = prepared.stat_key(path)

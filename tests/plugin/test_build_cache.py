@@ -1,19 +1,25 @@
-"""What builds keep for the next build process (issue 16, the build's time): the theme's
-compiled templates, kept beside the plugin's own in ``node_modules/.cache``. A second
-`mkdocs build` compiles no template again, writes the same site, and an edited template is
-compiled afresh."""
+"""What makes the build faster without changing what it writes (issue 16, the build's time):
+the theme's compiled templates, kept beside the plugin's own in ``node_modules/.cache`` (a
+second `mkdocs build` compiles no template again, writes the same site, and an edited template
+is compiled afresh); and the generated pages' HTML, which Markdown would pass through as it is
+and which the plugin therefore puts back after Markdown (the same pages, the same anchors)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import jinja2
+import markdown
 import pytest
 import yaml
+from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import get_files
 
 from plugin import pages
+from plugin.plugin import AdvisorPlugin
 from plugin.render import CompiledTemplates
 from tests.sitetools import ROOT, build_site
 
@@ -116,6 +122,70 @@ def test_environments_configured_differently_never_share_compiled_code(tmp_path:
         outputs.append(env.get_template("page.html").render(yes=True))
     assert outputs == ["\nshown", "shown", "\nshown"]
     assert len(list((tmp_path / "kept").glob("*.cache"))) == 2
+
+
+def test_generated_pages_are_what_markdown_makes_of_them_whole() -> None:
+    """Each generated page of both guides, its HTML blocks put back after Markdown and its
+    diagram after that, is the HTML Markdown makes of the whole page, with the same ids."""
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir="unused")
+    plugin = config.plugins["advisor"]
+    assert isinstance(plugin, AdvisorPlugin)
+    plugin.config.snapshot = False
+    plugin.copy_early = False  # nothing is copied: no site is written
+    config.plugins._current_plugin = "advisor"  # as MkDocs sets it while it runs the hooks
+    config = plugin.on_config(config)
+    files = plugin.on_files(get_files(config), config=config)
+    generated = [f for f in files.documentation_pages() if f.generated_by is not None]
+    assert len(generated) == 19  # five overview pages per guide, a page for each option
+    assert {f.src_uri for f in generated} == set(plugin.blocks)
+    split = 0
+    for file in generated:
+        blocks, anchors = plugin.blocks[file.src_uri]
+        split += len(blocks)
+        inserts = plugin.inserts.get(file.src_uri, ())
+        whole = pages.fill(pages.fill(file.content_string, blocks, file.src_uri), inserts, "")
+        md = markdown.Markdown(extensions=config.markdown_extensions,
+                               extension_configs=config.mdx_configs)
+        expected = md.convert(whole)
+        md.reset()
+        fast = md.convert(file.content_string)
+        assert len(fast) < len(expected) / 2, file.src_uri  # Markdown read little of it
+        assert pages.fill(pages.fill(fast, blocks, file.src_uri), inserts, "") == expected
+        ids = set(re.findall(r'\sid="([^"]+)"', expected))
+        markdown_ids = set(re.findall(r'\sid="([^"]+)"', fast))
+        assert ids - markdown_ids <= set(anchors), file.src_uri
+    assert split >= len(generated)
+
+
+def test_html_that_markdown_would_change_stays_markdown() -> None:
+    """Only stretches of raw block-level HTML, each element starting a line, are set aside."""
+    page = "---\ntitle: T\n---\n\n# T\n\n<p>kept</p>\n\n## H\n\n<span>inline</span>\n"
+    content, blocks, _ = pages.split_html(page)
+    assert blocks == (("<!--advisor-html-0-->", "<p>kept</p>"),)
+    assert content == ("---\ntitle: T\n---\n\n# T\n\n<!--advisor-html-0-->\n\n## H\n\n"
+                       "<span>inline</span>\n")
+    for stretch in ("<p>a</p> <p>b</p>", "<p>a</p>\ntext *here*", "<div>open", "&amp; <p>x</p>"):
+        assert pages.split_html(f"# T\n\n{stretch}\n")[1] == (), stretch
+
+
+def test_links_to_anchors_in_generated_html_pass_a_strict_build(tmp_path: Path) -> None:
+    """MkDocs checks links to anchors against the ids Markdown saw; those in the blocks put
+    back after Markdown, and in the diagram, count too."""
+    config = project(tmp_path, "Banner")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["validation"] = {"anchors": "warn"}  # MkDocs only reports them by default
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Tiny\n\n<!-- advisor: tiny -->\n\n[The first way](tiny/paths.md#path-1) and "
+        "[its place in the diagram](tiny/decision-tree.md#tiny=size:small).\n", encoding="utf-8")
+    done = build_site(tmp_path / "site", config=config, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Tiny\n\n<!-- advisor: tiny -->\n\n[Nowhere](tiny/paths.md#path-99)\n",
+        encoding="utf-8")
+    done = build_site(tmp_path / "site", config=config, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "path-99" in done.stderr
 
 
 def test_a_written_page_that_lost_the_diagram_placeholder_stops_the_build() -> None:

@@ -265,13 +265,13 @@ def test_an_authored_page_where_a_generated_one_goes(project: Project) -> None:
 
 
 def test_generated_pages_link_to_the_quiz_and_edit_the_model(project: Project) -> None:
-    config, _plugin = project()
+    config, plugin = project()
     config.plugins.on_config(config)
     files = config.plugins.on_files(get_files(config), config=config)
     option = files.get_file_from_path("tiny/options/a.md")
     assert option is not None
     assert option.edit_uri == "models/tiny.yml"
-    assert 'href="../../../">take the quiz</a>' in option.content_string
+    assert 'href="../../../">take the quiz</a>' in plugin.whole_markdown(option)
     changes = files.get_file_from_path("tiny/changes.md")
     assert changes is not None
     assert "# What changed" in changes.content_string
@@ -324,12 +324,12 @@ def test_generated_pages_are_kept_across_builds_until_an_input_changes(
     title = f"Tiny guide {uuid.uuid4().hex}"  # a model no earlier run has kept pages of
 
     def build(**kwargs: Any) -> str:
-        config, _plugin = project(models={"models/tiny.yml": tiny(title)}, **kwargs)
+        config, plugin = project(models={"models/tiny.yml": tiny(title)}, **kwargs)
         config.plugins.on_config(config)
         files = config.plugins.on_files(get_files(config), config=config)
         option = files.get_file_from_path("tiny/options/a.md")
         assert option is not None
-        return option.content_string
+        return plugin.whole_markdown(option)
 
     first = build()
     assert rendered == ["tiny"]
