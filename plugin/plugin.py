@@ -15,12 +15,11 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -36,6 +35,9 @@ from .config import AdvisorConfig
 from .runtime import Runtime, RuntimeVerifier, build_archive, hashed_name, install_runtime
 from .snapshot import Snapshot, SnapshotMaker
 from .version import GuideVersion, guide_version
+
+if TYPE_CHECKING:  # a build does not need the server (about 15 ms of imports)
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 

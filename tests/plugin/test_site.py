@@ -179,6 +179,29 @@ def test_the_diagram_is_in_its_page_and_out_of_the_search_index(
         assert norm(question["text"]) in norm(text), question["id"]
 
 
+def test_answer_path_tables_stay_out_of_the_search_index(
+    built_site: Path, model_data: dict
+) -> None:
+    """The paths page is found by its title, its introduction and the guide's reasons; the rows
+    of its tables, which repeat the questions and answers of the diagram's list on every way
+    through the quiz, are not in the index. Material removes the attribute that says so."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = [doc for doc in index["docs"]
+            if doc["location"].startswith(f"{model_data['id']}/paths/")]
+    text = norm(" ".join(doc["title"] + " " + doc["text"] for doc in docs))
+    assert "Every answer path" in text
+    assert "ways through the quiz" in text  # each group's summary
+    assert "Also asked on the way" not in text  # a table's header
+    model = advisor.load_model(model_data)
+    for path in advisor.enumerate_paths(model)[:3]:
+        result = advisor.recommend(model, dict(path.steps))
+        if result.rule is not None:
+            assert norm(result.rule.because) in text
+    page = (built_site / model_data["id"] / "paths" / "index.html").read_text(encoding="utf-8")
+    assert "data-search-exclude" not in page
+    assert page.count('<tr id="path-') == len(advisor.enumerate_paths(model))
+
+
 def test_paths_page_lists_every_answer_path(built_site: Path, model_data: dict) -> None:
     page = built_site / model_data["id"] / "paths" / "index.html"
     rows = [
