@@ -3,7 +3,11 @@
 //
 //   node plugin/snapshot.mjs SPEC.json
 //
-// SPEC: {"runtime": DIR, "archive": ZIP, "models": [JSON file, ...], "out": FILE}
+// SPEC: {"runtime": DIR, "archive": ZIP, "stdlib": ZIP, "models": [JSON file, ...], "out": FILE}
+//
+// "stdlib" is the trimmed standard library (plugin/stdlib.py) that the worker boots the
+// snapshot with. Python keeps the table of contents of the standard library's zip in its
+// memory, so the snapshot is made with that very zip mounted, never with Pyodide's whole one.
 //
 // Pyodide's snapshot API is private (`_makeSnapshot`, `makeMemorySnapshot`, `_loadSnapshot`):
 // tests/plugin/test_snapshot.py and the browser tests pin what the guide relies on.
@@ -56,6 +60,7 @@ async function main() {
   const lock = JSON.parse(fs.readFileSync(path.join(runtime, "pyodide-lock.json"), "utf-8"));
   const pyodide = await loadPyodide({
     indexURL: runtime,
+    stdLibURL: path.resolve(spec.stdlib),
     lockFileContents: { info: lock.info, packages: {} },
     env: { PYTHONHASHSEED: "0" },
     stdout: (line) => console.error(`python: ${line}`),
@@ -89,6 +94,9 @@ random.seed(0)
   const errors = loaded.filter((m) => String(m).startsWith("error: "));
   if (errors.length) fail(`a model does not load in Pyodide: ${errors.join("; ")}`);
   pyodide.runPython("del _replies, _info, _handle; import gc; gc.collect()");
+  // The standard library's SHA-256, kept in the snapshot: the worker boots it only with that zip.
+  pyodide.globals.set("_snapshot_stdlib",
+    nodeCrypto.createHash("sha256").update(fs.readFileSync(spec.stdlib)).digest("hex"));
   const snapshot = pyodide.makeMemorySnapshot();
   fs.writeFileSync(spec.out, snapshot);
   console.log(JSON.stringify({ pyodide: version, bytes: snapshot.length, models: loaded }));

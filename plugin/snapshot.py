@@ -2,14 +2,17 @@
 the quiz's worker to boot from instead of starting Python (see docs/performance.md).
 
 ``plugin/snapshot.mjs`` makes it under Node from the very files the site ships: the pinned
-runtime, the advisor archive and the models' JSON. It is made once per content of those inputs
-(and of the script), kept in ``node_modules/.cache/advisor-snapshot`` beside the runtime with a
-``.gz`` copy, and the same inputs always give the same bytes, so builds stay reproducible.
+runtime, the advisor archive and the models' JSON, with the trimmed standard library that the
+snapshot boot mounts in place of Pyodide's whole one (plugin/stdlib.py: 1.2 MB of 2.5 MB). It
+is made once per content of those inputs (and of the script), kept in
+``node_modules/.cache/advisor-snapshot`` beside the runtime with a ``.gz`` copy and its zip,
+and the same inputs always give the same bytes, so builds stay reproducible.
 
 Making one takes a Pyodide boot under Node (5-15 s on a busy two-core machine), once per
 change of the advisor or a model; every other build finds it in the cache. The page names it
-by its content hash and carries its description (Pyodide version, size, SHA-256); the worker
-checks both and boots the stock way when anything is missing or does not match, so a failure
+by its content hash and carries its description (Pyodide version, size, SHA-256, and the same
+for its zip); the worker checks them, and that the snapshot was made with that very zip, and
+boots the stock way when anything is missing or does not match, so a failure
 here costs the reader time, never the quiz.
 """
 
@@ -17,18 +20,35 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import stdlib
 from .runtime import MANIFEST, Runtime, _place
 
 SCRIPT = Path(__file__).with_name("snapshot.mjs")
+STDLIB_CODE = Path(stdlib.__file__)
 #: Seconds a snapshot may take to make; a Pyodide boot under Node takes 5-15 s.
 TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Stdlib:
+    """The trimmed standard library the snapshot is made and booted with (plugin/stdlib.py)."""
+
+    cached: Path
+    bytes: int
+    sha256: str  # its name in the site
+
+    def uri(self, folder: str) -> str:
+        return f"{folder}/stdlib-{self.sha256[:12]}.zip"
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,7 @@ class Snapshot:
     pyodide: str
     bytes: int
     sha256: str  # of the snapshot: its name in the site
+    stdlib: Stdlib  # made and booted together: the worker checks the pair
 
     @property
     def cached(self) -> Path:
@@ -49,24 +70,51 @@ class Snapshot:
         return f"{folder}/snapshot-{self.sha256[:12]}.bin"
 
     def settings(self, url: str) -> dict[str, object]:
-        """What the page tells the worker (plugin/assets/worker.mjs checks each)."""
-        return {"url": url, "pyodide": self.pyodide, "bytes": self.bytes, "sha256": self.sha256}
+        """What the page tells the worker (plugin/assets/worker.mjs checks each): ``url`` is
+        the snapshot's, relative to the page; its standard library sits beside it."""
+        folder = url.rpartition("/")[0]
+        name = self.stdlib.uri("").lstrip("/")
+        return {"url": url, "pyodide": self.pyodide, "bytes": self.bytes, "sha256": self.sha256,
+                "stdlib": {"url": f"{folder}/{name}" if folder else name,
+                           "bytes": self.stdlib.bytes, "sha256": self.stdlib.sha256}}
 
 
-def inputs_key(runtime: Runtime, archive: bytes, payloads: list[bytes]) -> str:
-    """SHA-256 over everything that decides the snapshot's bytes."""
+def _digest(parts: list[bytes]) -> str:
     digest = hashlib.sha256()
-    parts = [
-        b"pyodide " + runtime.version.encode(),
-        MANIFEST.read_bytes(),  # the runtime files' digests, as verified
-        SCRIPT.read_bytes(),
-        archive,
-        *payloads,
-    ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def stdlib_key(runtime: Runtime, archive: bytes) -> str:
+    """SHA-256 over everything that decides the trimmed standard library's bytes."""
+    return _digest([b"stdlib " + runtime.version.encode(), MANIFEST.read_bytes(),
+                    STDLIB_CODE.read_bytes(), archive])
+
+
+def inputs_key(runtime: Runtime, archive: bytes, payloads: list[bytes], *, stdlib: str) -> str:
+    """SHA-256 over everything that decides the snapshot's bytes (``stdlib``: the SHA-256 of
+    the trimmed standard library it is made with)."""
+    return _digest([
+        b"pyodide " + runtime.version.encode(),
+        MANIFEST.read_bytes(),  # the runtime files' digests, as verified
+        SCRIPT.read_bytes(),
+        b"stdlib " + stdlib.encode(),
+        archive,
+        *payloads,
+    ])
+
+
+def _advisor_sources(archive: bytes, folder: Path) -> list[Path]:
+    """The advisor archive's modules, written into ``folder`` for plugin/stdlib.py to read."""
+    paths = []
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        for member in sorted(files.namelist()):
+            if member.endswith(".py"):
+                paths.append(folder / member.replace("/", "_"))
+                paths[-1].write_bytes(files.read(member))
+    return paths
 
 
 class SnapshotMaker:
@@ -79,6 +127,7 @@ class SnapshotMaker:
         self._cache = cache  # default: node_modules/.cache/advisor-snapshot
         self._error: str | None = None
         self._checked: dict[tuple[str, int, int], Snapshot | None] = {}  # cached, found whole
+        self._stdlibs: dict[tuple[str, int, int], Stdlib] = {}  # cached, found whole
 
     def cache_dir(self, runtime: Runtime) -> Path:
         return self._cache or runtime.source_dir.parent / ".cache" / "advisor-snapshot"
@@ -94,19 +143,61 @@ class SnapshotMaker:
         """The snapshot of these inputs, from the cache or made now; None when it cannot be
         made (``error`` says why) or, with ``make=False`` (``mkdocs serve``), is not cached."""
         self._error = None
-        key = inputs_key(runtime, archive, payloads)
         cache = self.cache_dir(runtime)
-        found = self._intact(cache, key)
+        trimmed = self.stdlib(runtime, archive, cache, make=make)
+        if trimmed is None:
+            return None
+        key = inputs_key(runtime, archive, payloads, stdlib=trimmed.sha256)
+        found = self._intact(cache, key, trimmed)
         if found is not None or not make:
             return found
         node = shutil.which("node")
         if node is None:
             self._error = "`node` is not on PATH"
             return None
-        self._make(node, runtime, archive, payloads, key=key, cache=cache)
-        return None if self._error else self._intact(cache, key)
+        self._make(node, runtime, archive, payloads, key=key, cache=cache, trimmed=trimmed)
+        return None if self._error else self._intact(cache, key, trimmed)
 
-    def _intact(self, cache: Path, key: str) -> Snapshot | None:
+    def stdlib(
+        self, runtime: Runtime, archive: bytes, cache: Path, *, make: bool = True,
+    ) -> Stdlib | None:
+        """The trimmed standard library for this advisor archive, from the cache (checked
+        against its SHA-256 once per process and file) or made now (0.4 s); None when it is
+        not cached and ``make`` is False, or cannot be written (``error`` says why)."""
+        path = cache / f"stdlib-{stdlib_key(runtime, archive)}.zip"
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is not None:
+            mark = (path.name, stat.st_size, stat.st_mtime_ns)
+            if mark not in self._stdlibs:
+                data = path.read_bytes()
+                recorded = path.with_suffix(".sha256")
+                digest = hashlib.sha256(data).hexdigest()
+                if recorded.is_file() and recorded.read_text(encoding="utf-8").strip() == digest:
+                    self._stdlibs[mark] = Stdlib(path, len(data), digest)
+            if mark in self._stdlibs:
+                return self._stdlibs[mark]
+        if not make:
+            return None
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="advisor-stdlib-", dir=cache) as tmp:
+                work = Path(tmp)
+                data = stdlib.trimmed_zip(runtime.source_dir / "python_stdlib.zip",
+                                          _advisor_sources(archive, work))
+                (work / "stdlib.sha256").write_text(
+                    hashlib.sha256(data).hexdigest() + "\n", encoding="utf-8")
+                (work / "stdlib.zip").write_bytes(data)
+                (work / "stdlib.sha256").replace(path.with_suffix(".sha256"))
+                os.replace(work / "stdlib.zip", path)  # last: its presence means both are whole
+        except (OSError, ValueError) as error:
+            self._error = f"the trimmed standard library: {type(error).__name__}: {error}"
+            return None
+        return self.stdlib(runtime, archive, cache, make=False)
+
+    def _intact(self, cache: Path, key: str, trimmed: Stdlib) -> Snapshot | None:
         """The cached snapshot, if it has the size and SHA-256 its JSON records and its .gz
         copy holds the same bytes. Files still as they were written (the sizes and times the
         JSON records) are not hashed again: a build would spend about 0.1 s on it, and the
@@ -119,9 +210,11 @@ class SnapshotMaker:
             return None
         mark = (key, stat.st_size, stat.st_mtime_ns + gz.st_size)
         stamp = [stat.st_size, stat.st_mtime_ns, gz.st_size, gz.st_mtime_ns]
+        if info.get("stdlib_sha256") != trimmed.sha256:
+            return None
         if mark not in self._checked and info.get("stamp") == stamp:
             self._checked[mark] = Snapshot(
-                key, cache, info["pyodide"], info["bytes"], info["sha256"])
+                key, cache, info["pyodide"], info["bytes"], info["sha256"], trimmed)
         if mark not in self._checked:
             data = (cache / f"{key}.bin").read_bytes()
             packed = (cache / f"{key}.bin.gz").read_bytes()
@@ -129,12 +222,13 @@ class SnapshotMaker:
                      and hashlib.sha256(data).hexdigest() == info.get("sha256")
                      and hashlib.sha256(packed).hexdigest() == info.get("gzip_sha256"))
             self._checked[mark] = Snapshot(
-                key, cache, info["pyodide"], info["bytes"], info["sha256"]) if whole else None
+                key, cache, info["pyodide"], info["bytes"], info["sha256"],
+                trimmed) if whole else None
         return self._checked[mark]
 
     def _make(
         self, node: str, runtime: Runtime, archive: bytes, payloads: list[bytes], *, key: str,
-        cache: Path,
+        cache: Path, trimmed: Stdlib,
     ) -> None:
         try:
             cache.mkdir(parents=True, exist_ok=True)
@@ -146,7 +240,8 @@ class SnapshotMaker:
                     models.append(str(work / f"model-{index}.json"))
                     Path(models[-1]).write_bytes(payload)
                 spec = {"runtime": str(runtime.source_dir), "archive": str(work / "advisor.zip"),
-                        "models": models, "out": str(work / "snapshot.bin")}
+                        "stdlib": str(trimmed.cached), "models": models,
+                        "out": str(work / "snapshot.bin")}
                 (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
                 done = subprocess.run(
                     [node, str(SCRIPT), str(work / "spec.json")], capture_output=True,
@@ -168,6 +263,7 @@ class SnapshotMaker:
                     out.write(data)
                 info = {"pyodide": runtime.version, "bytes": len(data),
                         "sha256": hashlib.sha256(data).hexdigest(), "inputs": key,
+                        "stdlib_sha256": trimmed.sha256,
                         "gzip_sha256": hashlib.sha256(
                             (work / "snapshot.bin.gz").read_bytes()).hexdigest()}
                 made = [(work / name).stat() for name in ("snapshot.bin", "snapshot.bin.gz")]
@@ -184,10 +280,13 @@ class SnapshotMaker:
 
     @staticmethod
     def install(snapshot: Snapshot, site_dir: Path, folder: str, *, gzip_copy: bool) -> int:
-        """Put the snapshot (and its .gz copy) into the site; the bytes copied."""
+        """Put the snapshot (and its .gz copy) and its standard library into the site; the
+        bytes copied. The zip gets no .gz copy: its members are compressed already (gzip
+        saves 2% on it, as on Pyodide's own)."""
         target = site_dir / snapshot.uri(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         copied = _place(snapshot.cached, target)
+        copied += _place(snapshot.stdlib.cached, site_dir / snapshot.stdlib.uri(folder))
         if gzip_copy:
             copied += _place(snapshot.cached.with_name(snapshot.cached.name + ".gz"),
                              target.with_name(target.name + ".gz"))

@@ -91,7 +91,7 @@ class Runtime {
     this.worker.onmessageerror = () => this.fail(new Error("the Python worker sent an unreadable message"));
     const request = {
       op: "boot", indexUrl: absolute(s.indexUrl), archive: absolute(s.archive), lock: s.lock, modelUrl: absolute(s.modelUrl),
-      snapshot: s.snapshot ? { ...s.snapshot, url: absolute(s.snapshot.url) } : null,
+      snapshot: s.snapshot ? { ...s.snapshot, url: absolute(s.snapshot.url), stdlib: s.snapshot.stdlib && { ...s.snapshot.stdlib, url: absolute(s.snapshot.stdlib.url) } } : null,
     };
     this.booting = this.send(request, s.bootTimeoutMs).catch((error) => {
       this.fail(error);

@@ -3,30 +3,59 @@
 // decides anything: a snapshot that fails a check is refused, and the worker boots the stock way.
 
 // The build's memory snapshot (plugin/snapshot.py): Python with the advisor imported and the
-// models loaded. Its download starts with the boot; `verified` resolves to the bytes only when
-// the page says it was made for this very Pyodide and the bytes have the size and SHA-256 the
-// page gives, and rejects otherwise (the caller then boots the stock way). The check overlaps
-// the download of the runtime, which loadPyodide starts before it awaits the snapshot.
-export function fetchSnapshot({ url, pyodide, bytes: size, sha256 }) {
+// models loaded, and the trimmed standard library it was made with (plugin/stdlib.py), which
+// the snapshot boot mounts in place of Pyodide's whole python_stdlib.zip. Both downloads start
+// with the boot; `verified` resolves to the snapshot's bytes only when the page says it was
+// made for this very Pyodide and both files have the size and SHA-256 the page gives, and
+// rejects otherwise (the caller then boots the stock way, with the whole standard library).
+// The check overlaps the download of the runtime, which loadPyodide starts before it awaits
+// the snapshot. `stdlib` is the checked zip's URL and bytes (for loadPyodide's stdLibURL).
+export function fetchSnapshot({ url, pyodide, bytes: size, sha256: digest, stdlib }) {
   const download = new AbortController(); // stopped as soon as the snapshot cannot be used
-  const body = fetch(url, { signal: download.signal }).then((r) => {
-    if (!r.ok) throw new Error(`The snapshot could not be loaded (${r.status} ${r.statusText || "error"} for ${url})`);
-    return r.arrayBuffer();
-  });
-  body.catch(() => {});
+  const get = (what, fileUrl) => {
+    const body = fetch(fileUrl, { signal: download.signal }).then((r) => {
+      if (!r.ok) throw new Error(`${what} could not be loaded (${r.status} ${r.statusText || "error"} for ${fileUrl})`);
+      return r.arrayBuffer();
+    });
+    body.catch(() => {});
+    return body;
+  };
+  const check = async (what, body, expected) => {
+    const bytes = await body;
+    if (bytes.byteLength !== expected.bytes) throw new Error(`${what} has ${bytes.byteLength} bytes, not ${expected.bytes}`);
+    if ((await sha256(bytes)) !== expected.sha256) throw new Error(`${what} does not match its SHA-256`);
+    return bytes;
+  };
+  const body = get("The snapshot", url);
+  const library = stdlib
+    ? check("the snapshot's standard library", get("The snapshot's standard library", stdlib.url), stdlib)
+    : Promise.reject(new Error("the page names no standard library for the snapshot"));
+  library.catch(() => {});
   const verified = async (pyodideVersion) => {
     if (pyodide !== pyodideVersion) {
       download.abort();
       throw new Error(`the snapshot was made for Pyodide ${pyodide}, not ${pyodideVersion}`);
     }
-    const bytes = await body;
-    if (bytes.byteLength !== size) throw new Error(`the snapshot has ${bytes.byteLength} bytes, not ${size}`);
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-    if (hex !== sha256) throw new Error("the snapshot does not match its SHA-256");
+    const [bytes] = await Promise.all([check("the snapshot", body, { bytes: size, sha256: digest }), library]);
     return bytes;
   };
-  return { verified };
+  return { verified, stdlib: { url: stdlib ? stdlib.url : null, bytes: library } };
+}
+
+// While a snapshot boot runs, Pyodide's own download of `url` (its stdLibURL) gets the bytes
+// already checked by fetchSnapshot instead of a second download. When they failed their check
+// it gets an empty file, never an error: the boot has already failed on the snapshot's check
+// by then (loadPyodide awaits it before it mounts anything), and an error here would surface
+// later as an unhandled rejection, in the middle of the stock boot. Returns the undo.
+export function serveChecked(url, bytes) {
+  const plainFetch = self.fetch;
+  const target = new URL(url, self.location).href;
+  self.fetch = (input, init) => {
+    const asked = input instanceof Request ? input.url : String(input);
+    if (asked !== target) return plainFetch(input, init);
+    return bytes.then((b) => new Response(b), () => new Response(new Uint8Array(0)));
+  };
+  return () => { self.fetch = plainFetch; };
 }
 
 function hex(digest) {

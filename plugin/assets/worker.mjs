@@ -2,7 +2,7 @@
 // passes JSON to advisor.web.handle. It makes no decision of its own.
 //
 // Messages in:  {id, op: "boot", indexUrl, archive, lock, modelUrl,
-//                snapshot: {url, pyodide, bytes, sha256} | null}
+//                snapshot: {url, pyodide, bytes, sha256, stdlib: {url, bytes, sha256}} | null}
 //               (reply: where the boot time went, and `snapshot`: "used" (the build's),
 //               "stored" (one this browser kept from an earlier visit), null (none named or
 //               kept) or why the one tried could not be used)
@@ -12,7 +12,7 @@
 //               {progress: bytes}                  (bytes of the runtime's files arrived)
 
 import { countDownloads, downloaded } from "./download.mjs";
-import { fetchSnapshot, lookUpStored, openStore, sha256, storedSnapshot, storeKey, storeSnapshot } from "./snapshots.mjs";
+import { fetchSnapshot, lookUpStored, openStore, serveChecked, sha256, storedSnapshot, storeKey, storeSnapshot } from "./snapshots.mjs";
 
 let pyodide = null;
 let handle = null;
@@ -128,10 +128,14 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
   let snapshotUsed = null;
   let storeWaitMs = 0; // before a stock boot: looking in Cache Storage for a kept copy
   const tried = []; // why each snapshot tried could not be used
-  const fromSnapshot = async (bytes, extra = {}) => {
+  const fromSnapshot = async (bytes, extra = {}, stdlib = null) => {
     bytes.catch(() => {}); // loadPyodide awaits it; a rejection here is no runtime failure
     try {
       pyodide = await withBootFailure(loadPyodide({ ...options, ...extra, _loadSnapshot: bytes }));
+      // The pair: Python's memory holds the table of contents of the zip it was made with.
+      if (stdlib && pyodide.globals.get("_snapshot_stdlib") !== stdlib) {
+        throw new Error("the snapshot was made with another standard library than the one the page names");
+      }
       pyodide.runPython("import random; random.seed()");
       return true;
     } catch (error) {
@@ -140,7 +144,16 @@ async function boot({ indexUrl, archive, lock, modelUrl, snapshot }) {
       return false;
     }
   };
-  if (fetched && (await fromSnapshot(fetched.verified(version)))) snapshotUsed = "used";
+  if (fetched) {
+    // The build's snapshot boots with the trimmed standard library it was made with; the
+    // stock boot and the kept copy (made from a stock boot) keep Pyodide's whole one.
+    const undo = fetched.stdlib.url ? serveChecked(fetched.stdlib.url, fetched.stdlib.bytes) : () => {};
+    try {
+      if (await fromSnapshot(fetched.verified(version), { stdLibURL: fetched.stdlib.url }, snapshot.stdlib && snapshot.stdlib.sha256)) snapshotUsed = "used";
+    } finally {
+      undo();
+    }
+  }
   const looking = performance.now();
   if (!pyodide) {
     const stored = await storedSnapshot(key, lookup, version);

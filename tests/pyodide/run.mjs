@@ -2,7 +2,8 @@
 // real Pyodide (node_modules/pyodide, the runtime the guide ships) under Node, in ONE boot.
 //
 //   node tests/pyodide/run.mjs [--wheels DIR] [--models FILE.json --snapshot OUT.json]
-//                              [--report OUT.json] [--memory-snapshot FILE] [-- PYTEST ARGS...]
+//                              [--report OUT.json] [--memory-snapshot FILE --stdlib ZIP]
+//                              [-- PYTEST ARGS...]
 //
 // PYTEST ARGS naming tests (tests/unit/test_engine.py, ...) replace the default tests/unit.
 //
@@ -10,6 +11,10 @@
 //   With --memory-snapshot, boots from that memory snapshot (plugin/snapshot.py: the advisor
 //   already imported, the models loaded), as the quiz's worker does: the tests then run
 //   against the snapshot's advisor modules. The report's "boot" says which boot it was.
+//   --stdlib is the trimmed standard library the snapshot was made with (plugin/stdlib.py),
+//   mounted as the worker mounts it: the equivalence snapshot runs with it alone. Pytest then
+//   needs more of the standard library than the advisor (unittest, pdb, ...): Pyodide's whole
+//   zip is then searched last, for pytest, and the report lists what came from there.
 // - Installs every wheel in --wheels (default .cache/pyodide-wheels, filled by
 //   scripts/setup.sh: pytest and its dependencies, hypothesis, PyYAML) with unpackArchive.
 //   PyYAML's wheel is a CPython one: its C accelerator is deleted, its pure-Python code stays.
@@ -36,12 +41,16 @@ function parseArgs(argv) {
     const arg = argv[i];
     if (arg === "--") { opts.pytest = argv.slice(i + 1); break; }
     const name = { "--wheels": "wheels", "--models": "models", "--snapshot": "snapshot",
-      "--report": "report", "--memory-snapshot": "memorySnapshot" }[arg];
+      "--report": "report", "--memory-snapshot": "memorySnapshot", "--stdlib": "stdlib" }[arg];
     if (!name || i + 1 >= argv.length) {
       console.error(`run.mjs: unknown or incomplete argument ${arg}`);
       process.exit(2);
     }
     opts[name] = path.resolve(argv[++i]);
+  }
+  if (Boolean(opts.memorySnapshot) !== Boolean(opts.stdlib)) {
+    console.error("run.mjs: --memory-snapshot and --stdlib go together");
+    process.exit(2);
   }
   if (Boolean(opts.models) !== Boolean(opts.snapshot)) {
     console.error("run.mjs: --models and --snapshot go together");
@@ -84,7 +93,7 @@ async function main() {
   const { loadPyodide } = await import(path.join(PYODIDE_DIR, "pyodide.mjs"));
   const pyodide = await loadPyodide({
     indexURL: PYODIDE_DIR + path.sep,
-    ...(opts.memorySnapshot ? { _loadSnapshot: new Uint8Array(fs.readFileSync(opts.memorySnapshot)) } : {}),
+    ...(opts.memorySnapshot ? { _loadSnapshot: new Uint8Array(fs.readFileSync(opts.memorySnapshot)), stdLibURL: opts.stdlib } : {}),
   });
   // Which advisor modules Python holds before this script has given it any file.
   const boot = {
@@ -151,6 +160,24 @@ json.dumps(_snap, ensure_ascii=False)
     }
   }
 
+  if (opts.stdlib) {
+    pyodide.FS.writeFile("/lib/whole_stdlib.zip", new Uint8Array(fs.readFileSync(path.join(PYODIDE_DIR, "python_stdlib.zip"))));
+    // Last on sys.meta_path: only what no other finder finds, including modules of packages
+    // the trimmed zip holds in part (xml.etree beside the trimmed zip's xml.parsers).
+    pyodide.runPython(`
+import sys, zipimport
+class _WholeStdlib:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        folder = name.rpartition(".")[0].replace(".", "/")
+        try:
+            found = zipimport.zipimporter("/lib/whole_stdlib.zip/" + folder)
+        except zipimport.ZipImportError:
+            return None
+        return found.find_spec(name)
+sys.meta_path.append(_WholeStdlib)
+`);
+  }
   const t1 = Date.now();
   const args = ["-p", "tests.pyodide.pyodide_plugin", "-p", "no:cacheprovider",
     "--pyodide-report", "/tmp/report.json", ...opts.pytest];
@@ -165,6 +192,10 @@ int(pytest.main(list(pytest_args)))
   if (pyodide.FS.analyzePath("/tmp/report.json").exists) {
     const r = JSON.parse(pyodide.FS.readFile("/tmp/report.json", { encoding: "utf8" }));
     r.boot = boot;
+    if (opts.stdlib) {
+      boot.fromWholeStdlib = pyodide.runPython(
+        "import sys; sorted(n for n, m in list(sys.modules.items()) if (getattr(m, '__file__', None) or '').startswith('/lib/whole_stdlib.zip/'))").toJs();
+    }
     if (opts.report) fs.writeFileSync(opts.report, JSON.stringify(r, null, 1));
     summary = `: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, ${r.errors} errors`;
   }

@@ -50,16 +50,20 @@ class Run:
         return f"run.mjs exited {self.returncode} after {self.seconds:.1f} s:\n{tail}"
 
 
-def memory_snapshot(models: dict[str, Any]) -> Path:
-    """The memory snapshot of the advisor and these models, as the plugin makes it."""
+def memory_snapshot(models: dict[str, Any]) -> list[str]:
+    """run.mjs's arguments for the memory snapshot of the advisor and these models, as the
+    plugin makes it, and the trimmed standard library it was made with."""
     import advisor  # noqa: PLC0415
     from plugin.runtime import RuntimeVerifier, build_archive  # noqa: PLC0415
-    from plugin.snapshot import make_now  # noqa: PLC0415
+    from plugin.snapshot import SnapshotMaker  # noqa: PLC0415
 
     runtime = RuntimeVerifier().verify(PYODIDE.parent)
     payloads = [json.dumps(data, sort_keys=True, ensure_ascii=False,
                            separators=(",", ":")).encode() for data in models.values()]
-    return make_now(runtime, build_archive(Path(advisor.__file__).parent), payloads)
+    maker = SnapshotMaker()
+    made = maker.get(runtime, build_archive(Path(advisor.__file__).parent), payloads)
+    assert made is not None, maker.error
+    return ["--memory-snapshot", str(made.cached), "--stdlib", str(made.stdlib.cached)]
 
 
 @pytest.fixture(scope="module", params=["stock boot", "memory snapshot"])
@@ -87,8 +91,7 @@ def pyodide_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         str(work / "snapshot.json"),
         "--report",
         str(work / "report.json"),
-        *(["--memory-snapshot", str(memory_snapshot(models))]
-          if request.param == "memory snapshot" else []),
+        *(memory_snapshot(models) if request.param == "memory snapshot" else []),
         "--",
         "-q",
         "-rs",

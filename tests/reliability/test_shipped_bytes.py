@@ -71,7 +71,8 @@ def test_writing_to_the_built_site_never_touches_node_modules(
     folder = next((site / "assets" / "advisor").glob("pyodide-*"))
     shipped = [folder / n for n in BOOT_FILES] + [folder / f"{n}.gz" for n in GZIP_FILES]
     shipped += list((site / "assets" / "advisor").glob("snapshot-*.bin*"))  # and its .gz
-    assert len(shipped) == len(BOOT_FILES) + len(GZIP_FILES) + 2, shipped
+    shipped += list((site / "assets" / "advisor").glob("stdlib-*.zip"))  # the snapshot's
+    assert len(shipped) == len(BOOT_FILES) + len(GZIP_FILES) + 3, shipped
     project_files = {
         (p.stat().st_dev, p.stat().st_ino) for p in node_modules.parent.rglob("*") if p.is_file()
     }

@@ -1,6 +1,8 @@
-"""The quiz boots Python from the build's memory snapshot (plugin/snapshot.py), and from the
-stock runtime whenever the snapshot is missing, truncated, corrupt, made for another Pyodide
-or refused by Pyodide itself: the reader gets the same answers either way, and no error.
+"""The quiz boots Python from the build's memory snapshot (plugin/snapshot.py) with the trimmed
+standard library it was made with (plugin/stdlib.py), and from the stock runtime whenever the
+snapshot or that library is missing, truncated, corrupt, made for another Pyodide or another
+snapshot, or refused by Pyodide itself: the reader gets the same answers either way, and no
+error.
 
 Faults are injected in the browser with `page.route`: on the worker's request for the
 snapshot, or on the quiz page, whose settings describe the snapshot. The site is the guide
@@ -105,14 +107,26 @@ def test_the_quiz_page_describes_the_snapshot_it_ships(built_site: Path) -> None
     assert described["bytes"] == len(data)
     assert described["sha256"] == hashlib.sha256(data).hexdigest()
     assert described["url"].endswith(f"snapshot-{described['sha256'][:12]}.bin")
+    library = described["stdlib"]
+    zipped = (built_site / "quiz" / library["url"]).resolve().read_bytes()
+    assert library["url"].endswith(f"stdlib-{library['sha256'][:12]}.zip")
+    assert library["bytes"] == len(zipped)
+    assert library["sha256"] == hashlib.sha256(zipped).hexdigest()
+    whole = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
+    assert len(zipped) < 0.6 * whole.stat().st_size
 
 
 def test_the_quiz_boots_from_the_snapshot(context: BrowserContext, site_url: str) -> None:
     page = context.new_page()
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
     picks, boot, watch = run_quiz(page, site_url)
     assert boot["snapshot"] == "used"
     assert picks
     assert watch.errors == []
+    # It mounts the trimmed standard library it was made with, not Pyodide's whole one.
+    assert [url.rpartition("/")[2][:7] for url in asked if url.endswith(".zip")
+            and "advisor-" not in url] == ["stdlib-"], asked
     # The snapshot holds the page's model, loaded from the very file the page names: the
     # worker finds it there instead of loading it again.
     assert [reply["reused"] for reply in page.evaluate("window.__loads")] == [True]
@@ -168,6 +182,28 @@ def _served(site: Path, name: str, body: bytes, **changes: Any) -> Callable[[Pag
     return _describe(url=f"../assets/advisor/{name}", **changes)
 
 
+def _served_stdlib(site: Path, name: str, body: bytes, **changes: Any) -> Callable[[Page], None]:
+    """The quiz page naming `body`, written into the built site as `name`, as the snapshot's
+    standard library; with the good one's size and SHA-256 unless `changes` say otherwise."""
+    if body:
+        (site / "assets" / "advisor" / name).write_bytes(body)
+    return _settings(lambda settings: settings["snapshot"]["stdlib"].update(
+        url=f"../assets/advisor/{name}", **changes))
+
+
+def _stdlib(site: Path) -> bytes:
+    described = quiz_settings(site)["snapshot"]["stdlib"]
+    return (site / "quiz" / described["url"]).resolve().read_bytes()
+
+
+def _whole_stdlib(site: Path) -> Callable[[Page], None]:
+    """Pyodide's whole python_stdlib.zip, named with its true size and SHA-256: it passes the
+    download's check, and the snapshot itself tells it is not the zip it was made with."""
+    body = (ROOT / "node_modules" / "pyodide" / "python_stdlib.zip").read_bytes()
+    return _served_stdlib(site, "whole-stdlib.zip", body, bytes=len(body),
+                          sha256=hashlib.sha256(body).hexdigest())
+
+
 Faults = Callable[[Path, bytes], list[Callable[[Page], None]]]
 FAULTS: dict[str, tuple[Faults, str]] = {
     "missing": (lambda site, data: [_fulfil("**/snapshot-*.bin", b"not found", 404)],
@@ -183,6 +219,19 @@ FAULTS: dict[str, tuple[Faults, str]] = {
         lambda site, data: [_served(site, "other-build.bin", _other_build(data),
                                     sha256=hashlib.sha256(_other_build(data)).hexdigest())],
         "build id mismatch"),
+    # The snapshot's standard library (plugin/stdlib.py), served bad by the site itself.
+    "standard library missing": (
+        lambda site, data: [_served_stdlib(site, "stdlib-missing.zip", b"")],
+        "standard library could not be loaded (404"),
+    "standard library truncated": (
+        lambda site, data: [_served_stdlib(site, "stdlib-truncated.zip",
+                                           _stdlib(site)[: len(_stdlib(site)) // 2])],
+        "standard library has"),
+    "standard library corrupt": (
+        lambda site, data: [_served_stdlib(site, "stdlib-corrupt.zip", _corrupt(_stdlib(site)))],
+        "standard library does not match its SHA-256"),
+    "another standard library": (lambda site, data: [_whole_stdlib(site)],
+                                 "made with another standard library"),
 }
 
 
