@@ -73,14 +73,22 @@ def keep_compiled(folder: Path, env: jinja2.Environment | None = None) -> None:
     """Keep the compiled templates of ``env`` (the plugin's own by default) in ``folder``
     (beside the runtime, in node_modules/.cache), so that a new build process does not compile
     them again (see ``CompiledTemplates``). An environment that already has a bytecode cache
-    keeps it."""
+    keeps it. The folder keeps its ``KEPT_TEMPLATES`` newest entries: another theme version,
+    an override elsewhere or other settings add entries, which would otherwise pile up."""
     env = _env if env is None else env
     if env.bytecode_cache is None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            kept = sorted(folder.glob("__jinja2_*.cache"), key=lambda f: f.stat().st_mtime_ns)
+            for old in kept[:-KEPT_TEMPLATES]:
+                old.unlink(missing_ok=True)
         except OSError:
             return  # a read-only cache: compile every time
         env.bytecode_cache = CompiledTemplates(str(folder))
+
+
+#: Compiled templates kept per folder: a theme has a few dozen.
+KEPT_TEMPLATES = 200
 
 
 def widget(context: dict[str, Any]) -> str:

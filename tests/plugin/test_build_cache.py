@@ -7,6 +7,7 @@ and which the plugin therefore puts back after Markdown (the same pages, the sam
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 
-from plugin import pages
+from plugin import pages, render
 from plugin.plugin import AdvisorPlugin
 from plugin.render import CompiledTemplates
 from tests.sitetools import ROOT, build_site
@@ -196,3 +197,19 @@ def test_a_written_page_that_lost_the_diagram_placeholder_stops_the_build() -> N
     for output in ("<p></p>", pages.DIAGRAM_SLOT * 2):
         with pytest.raises(PluginError, match=r"x\.md: .*placeholder.* Fix: "):
             pages.fill(output, inserts, "x.md")
+
+
+def test_the_kept_templates_folder_does_not_grow_without_end(tmp_path: Path) -> None:
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    for n in range(render.KEPT_TEMPLATES + 30):
+        entry = folder / f"__jinja2_{n:040x}.cache"
+        entry.write_bytes(b"old")
+        os.utime(entry, ns=(n * 10**9, n * 10**9))
+    env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{{ 1 + 1 }}"}))
+    render.keep_compiled(folder, env)
+    assert env.get_template("page.html").render() == "2"
+    names = {p.name for p in folder.glob("*.cache")}
+    assert len(names) == render.KEPT_TEMPLATES + 1  # the newest kept, and the one just written
+    assert f"__jinja2_{0:040x}.cache" not in names
+    assert f"__jinja2_{render.KEPT_TEMPLATES + 29:040x}.cache" in names
