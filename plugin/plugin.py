@@ -514,7 +514,9 @@ class AdvisorPlugin(BasePlugin[AdvisorConfig]):  # type: ignore[no-untyped-call]
             settings.update(fallback=None, diagramUrl=None, optionUrls={})
         if self.snapshot is not None:
             settings["snapshot"] = self.snapshot.settings(rel(self.snapshot.uri(PREFIX)))
-            settings["downloadBytes"] += self.snapshot.bytes  # fetched beside the runtime
+            # fetched beside the runtime, with the trimmed standard library in place of the whole
+            settings["downloadBytes"] += self.snapshot.bytes + self.snapshot.stdlib.bytes - \
+                self.runtime.sizes["python_stdlib.zip"]
         return {
             "model": loaded.model,
             "param": param,

@@ -114,6 +114,13 @@ def test_the_quiz_page_describes_the_snapshot_it_ships(built_site: Path) -> None
     assert library["sha256"] == hashlib.sha256(zipped).hexdigest()
     whole = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
     assert len(zipped) < 0.6 * whole.stat().st_size
+    # The quiz's "… of N MB loaded": what the snapshot boot fetches, whole stdlib left out.
+    settings = quiz_settings(built_site)
+    fetched = [built_site / "quiz" / settings[key] for key in ("archive", "modelUrl")]
+    fetched += [built_site / "quiz" / settings["indexUrl"] / name
+                for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")]
+    assert settings["downloadBytes"] == sum(p.stat().st_size for p in fetched) + len(data) + \
+        len(zipped)
 
 
 def test_the_quiz_boots_from_the_snapshot(context: BrowserContext, site_url: str) -> None:
