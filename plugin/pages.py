@@ -50,25 +50,32 @@ class GeneratedPage:
     anchors: tuple[str, ...] = ()  # the ids in ``blocks`` and ``inserts``, for link checks
 
 
-#: Where the decision diagram goes in its page's Markdown, and then in its HTML: an HTML
-#: comment, which Markdown passes through and the search index skips.
-DIAGRAM_SLOT = "<!--advisor-diagram-->"
+def slot(name: str) -> str:
+    """A placeholder for part of a page's HTML: an empty element, which Markdown passes
+    through, the search index finds no text in, and extensions that strip HTML comments from
+    pages (``pymdownx.striphtml``) keep."""
+    return f'<div data-advisor-slot="{name}"></div>'
+
+
+#: Where the decision diagram goes in its page's Markdown, and then in its HTML.
+DIAGRAM_SLOT = slot("diagram")
 
 
 def fill(text: str, inserts: tuple[tuple[str, str], ...], where: str) -> str:
     """``text`` (the page's Markdown or HTML) with each placeholder replaced by its HTML. A
     placeholder that is not there exactly once stops the build: something between the Markdown
     and the written page (a Markdown extension, a theme, a plugin) removed or copied it."""
-    for slot, html in inserts:
-        found = text.count(slot)
+    for placeholder, html in inserts:
+        found = text.count(placeholder)
         if found != 1:
             raise PluginError(
-                f"advisor: {where}: the page should hold the placeholder {slot} once, where "
+                f"advisor: {where}: the page should hold the placeholder {placeholder} once, where "
                 f"the plugin puts part of the page, but holds it {found} time(s). Fix: keep "
-                "HTML comments in pages (a minifying plugin should run after advisor), or "
-                "report it with the lists of plugins and markdown_extensions in mkdocs.yml."
+                "empty elements in pages (a plugin that rewrites the HTML should run after "
+                "advisor), or report it with the lists of plugins and markdown_extensions in "
+                "mkdocs.yml."
             )
-        text = text.replace(slot, html)
+        text = text.replace(placeholder, html)
     return text
 
 
@@ -137,10 +144,10 @@ def _read(html: str) -> _Blocks:
     return reader
 
 
-def split_html(content: str, prefix: str = "advisor-html") -> tuple[
+def split_html(content: str) -> tuple[
         str, tuple[tuple[str, str], ...], tuple[str, ...]]:
     """A generated page's Markdown with each stretch between its headings that Markdown would
-    pass through as it is (raw HTML blocks only) replaced by a placeholder comment; the
+    pass through as it is (raw HTML blocks only) replaced by a placeholder (``slot``); the
     stretches by placeholder; the ids in all of them. Markdown then reads a few lines instead
     of tens of kilobytes of HTML, and writes the same page once the stretches are back."""
     start = 0
@@ -163,11 +170,11 @@ def split_html(content: str, prefix: str = "advisor-html") -> tuple[
         if not reader.raw:
             out.append(text)
             return
-        slot = f"<!--{prefix}-{len(blocks)}-->"
-        blocks.append((slot, html))
+        here = slot(f"html-{len(blocks)}")
+        blocks.append((here, html))
         lead = text[: len(text) - len(text.lstrip())]
         tail = text[len(text.rstrip()):]
-        out.append(f"{lead}{slot}{tail}")
+        out.append(f"{lead}{here}{tail}")
 
     for line in content[start:].splitlines(keepends=True):
         if line.startswith("#"):

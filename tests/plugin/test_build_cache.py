@@ -162,8 +162,9 @@ def test_html_that_markdown_would_change_stays_markdown() -> None:
     """Only stretches of raw block-level HTML, each element starting a line, are set aside."""
     page = "---\ntitle: T\n---\n\n# T\n\n<p>kept</p>\n\n## H\n\n<span>inline</span>\n"
     content, blocks, _ = pages.split_html(page)
-    assert blocks == (("<!--advisor-html-0-->", "<p>kept</p>"),)
-    assert content == ("---\ntitle: T\n---\n\n# T\n\n<!--advisor-html-0-->\n\n## H\n\n"
+    slot = '<div data-advisor-slot="html-0"></div>'
+    assert blocks == ((slot, "<p>kept</p>"),)
+    assert content == (f"---\ntitle: T\n---\n\n# T\n\n{slot}\n\n## H\n\n"
                        "<span>inline</span>\n")
     for stretch in ("<p>a</p> <p>b</p>", "<p>a</p>\ntext *here*", "<div>open", "&amp; <p>x</p>"):
         assert pages.split_html(f"# T\n\n{stretch}\n")[1] == (), stretch
@@ -189,8 +190,25 @@ def test_links_to_anchors_in_generated_html_pass_a_strict_build(tmp_path: Path) 
     assert "path-99" in done.stderr
 
 
+def test_a_site_that_strips_html_comments_gets_the_whole_pages(tmp_path: Path) -> None:
+    """The placeholders are empty elements, not comments: ``pymdownx.striphtml`` (which removes
+    comments from every page) leaves them, and the pages come out whole."""
+    config = project(tmp_path, "Banner")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["markdown_extensions"] = ["pymdownx.striphtml"]
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    done = build_site(tmp_path / "site", config=config, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    tree = (tmp_path / "site" / "tiny" / "decision-tree" / "index.html").read_text("utf-8")
+    assert tree.count('<svg class="advisor-diagram__svg"') == 1
+    paths = (tmp_path / "site" / "tiny" / "paths" / "index.html").read_text("utf-8")
+    assert paths.count('<tr id="path-') == 2
+    for page in (tree, paths):
+        assert "data-advisor-slot" not in page
+
+
 def test_a_written_page_that_lost_the_diagram_placeholder_stops_the_build() -> None:
-    """A plugin that drops HTML comments before the advisor puts the diagram in would leave
+    """A plugin that drops the placeholder before the advisor puts the diagram in would leave
     the page without it: the build says so instead."""
     inserts = ((pages.DIAGRAM_SLOT, "<svg></svg>"),)
     assert pages.fill(f"<p>{pages.DIAGRAM_SLOT}</p>", inserts, "x.md") == "<p><svg></svg></p>"

@@ -166,7 +166,7 @@ def test_the_diagram_is_in_its_page_and_out_of_the_search_index(
     page = built_site / model.id / "decision-tree" / "index.html"
     html = page.read_text(encoding="utf-8")
     assert html.count('<svg class="advisor-diagram__svg"') == 1
-    assert "<!--advisor-diagram-->" not in html
+    assert "data-advisor-slot" not in html
     anchors = {attrs.get("id") for tag, attrs in parse(page).tags
                if tag == "rect" and attrs.get("class") == "advisor-d-anchor"}
     assert anchors >= {anchor(model.id, path.steps) for path in advisor.enumerate_paths(model)}
