@@ -27,6 +27,7 @@ import advisor
 from advisor.tree import decision_tree
 
 from . import changes, diagram, render, size
+from .render import slot
 
 #: What renders the pages: a change to any of it makes every kept page's key new.
 CODE = ("advisor/*.py", "plugin/*.py", "plugin/templates/*")
@@ -41,20 +42,14 @@ class GeneratedPage:
     content: str = ""
     wide: bool = False  # no table of contents: the page's diagram or table takes its room
     #: HTML that goes into the page once it is written, by its placeholder in ``content``
-    #: (``fill``): the decision diagram, which neither Markdown nor the search index should read.
+    #: (``fill``): the decision diagram and the answer-path tables, which neither Markdown nor
+    #: the search index should read.
     inserts: tuple[tuple[str, str], ...] = ()
     #: The page's blocks of HTML, by their placeholder in ``content`` (``split_html``): they go
     #: into the page's HTML right after Markdown (``AdvisorPlugin.on_page_content``), so the
     #: search index reads them, and Markdown does not parse what it would pass through as is.
     blocks: tuple[tuple[str, str], ...] = ()
     anchors: tuple[str, ...] = ()  # the ids in ``blocks`` and ``inserts``, for link checks
-
-
-def slot(name: str) -> str:
-    """A placeholder for part of a page's HTML: an empty element, which Markdown passes
-    through, the search index finds no text in, and extensions that strip HTML comments from
-    pages (``pymdownx.striphtml``) keep."""
-    return f'<div data-advisor-slot="{name}"></div>'
 
 
 #: Where the decision diagram goes in its page's Markdown, and then in its HTML.
@@ -263,6 +258,8 @@ def render_pages(
         else:
             heading, tab = page.title, f"{page.title} · {model.short_title}"
         page_context["page_title"] = heading
+        unsearched: list[tuple[str, str]] = []  # filled by the templates (render.py)
+        page_context["unsearched"] = unsearched
         inserts: tuple[tuple[str, str], ...] = ()
         if page.template == "decision-tree.md":
             drawing = extra["diagram"]
@@ -274,10 +271,11 @@ def render_pages(
         # page title through `striptags` (which unescapes): so the escaped title goes here.
         hide = "hide:\n  - toc\n" if page.wide else ""
         front = f"---\ntitle: {json.dumps(str(escape(tab)))}\n{hide}---\n\n"
-        content = size.fit(front + render.page(page.template, page_context), model,
-                           page_context, extra_bytes=sum(len(h.encode()) for _, h in inserts))
-        if DIAGRAM_SLOT not in content:  # summarised: too large
-            inserts = ()
+        markdown = render.page(page.template, page_context)
+        inserts += tuple(unsearched)
+        content = size.fit(front + markdown, model, page_context,
+                           extra_bytes=sum(len(h.encode()) for _, h in inserts))
+        inserts = tuple(i for i in inserts if i[0] in content)  # none when summarised
         content, blocks, anchors = split_html(content)
         anchors += tuple(a for _, html in inserts for a in _read(html).ids)
         rendered.append(replace(page, content=content, inserts=inserts, blocks=blocks,

@@ -97,6 +97,29 @@ def widget(context: dict[str, Any]) -> str:
     return "\n\n" + _env.get_template("widget.html").render(context).strip() + "\n\n"
 
 
+def slot(name: str) -> str:
+    """A placeholder for part of a page's HTML: an empty element, which Markdown passes
+    through, the search index finds no text in, and extensions that strip HTML comments from
+    pages (``pymdownx.striphtml``) keep."""
+    return f'<div data-advisor-slot="{name}"></div>'
+
+
+@jinja2.pass_context
+def _unsearched(context: Any, html: str) -> Markup:
+    """``{% filter unsearched %}...{% endfilter %}``: HTML that the plugin puts into the written
+    page after the search index has read it (``pages.render_pages``), kept in the list that the
+    context's ``unsearched`` holds; a placeholder in its place."""
+    kept = context.get("unsearched")
+    if kept is None:  # a page rendered without that list: the HTML stays where it is
+        return Markup(html)
+    placeholder = slot(f"unsearched-{len(kept)}")
+    kept.append((placeholder, str(html)))
+    return Markup(placeholder)
+
+
+_env.filters["unsearched"] = _unsearched
+
+
 _MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]()#+-.!|~"})
 
 
