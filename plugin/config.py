@@ -83,5 +83,6 @@ class AdvisorConfig(base.Config):  # type: ignore[no-untyped-call]
     snapshot = c.Type(bool, default=True)
     """Boot the quiz's Python from a memory snapshot made at build time (advisor imported, models
     loaded) instead of starting it in the reader's browser: see the Performance page. Made under
-    Node once per content and kept in ``node_modules/.cache/advisor-snapshot``; the worker falls
-    back to the stock boot when it is missing or does not match the runtime."""
+    Node once per content and kept in ``node_modules/.cache/advisor-snapshot`` (the eight used
+    last); the worker falls back to the stock boot when it is missing or does not match the
+    runtime."""

@@ -18,6 +18,7 @@ here costs the reader time, never the quiz.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -37,6 +38,10 @@ SCRIPT = Path(__file__).with_name("snapshot.mjs")
 STDLIB_CODE = Path(stdlib.__file__)
 #: Seconds a snapshot may take to make; a Pyodide boot under Node takes 5-15 s.
 TIMEOUT = 300
+#: Snapshots the cache keeps, the most recently used (each about 37 MB with its .gz copy; an
+#: author's edits to a model make a new one each time), and trimmed standard libraries.
+KEPT_SNAPSHOTS = 8
+KEPT_STDLIBS = 8
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,9 @@ class SnapshotMaker:
             return None
         key = inputs_key(runtime, archive, payloads, stdlib=trimmed.sha256)
         found = self._intact(cache, key, trimmed)
+        if found is not None:
+            with contextlib.suppress(OSError):  # most recently used: the last to be dropped
+                os.utime(cache / f"{key}.json")
         if found is not None or not make:
             return found
         node = shutil.which("node")
@@ -277,6 +285,8 @@ class SnapshotMaker:
                 (work / "snapshot.json").replace(cache / f"{key}.json")
         except (OSError, subprocess.SubprocessError) as error:
             self._error = f"{type(error).__name__}: {error}"
+            return
+        _drop_oldest(cache, trimmed.cached)
 
     @staticmethod
     def install(snapshot: Snapshot, site_dir: Path, folder: str, *, gzip_copy: bool) -> int:
@@ -291,6 +301,25 @@ class SnapshotMaker:
             copied += _place(snapshot.cached.with_name(snapshot.cached.name + ".gz"),
                              target.with_name(target.name + ".gz"))
         return copied
+
+def _drop_oldest(cache: Path, in_use: Path) -> None:
+    """Keep the cache from growing forever: the snapshots used least recently beyond
+    ``KEPT_SNAPSHOTS`` go (their JSON first, so that a build looking at the same time finds
+    none rather than half of one), and the trimmed standard libraries beyond ``KEPT_STDLIBS``
+    (one dropped is made again in 0.4 s, the same bytes)."""
+    def age(path: Path) -> int:
+        return path.stat().st_mtime_ns
+
+    with contextlib.suppress(OSError):
+        for described in sorted(cache.glob("*.json"), key=age, reverse=True)[KEPT_SNAPSHOTS:]:
+            for name in (described.name, described.stem + ".bin", described.stem + ".bin.gz"):
+                (cache / name).unlink(missing_ok=True)
+        zips = sorted(cache.glob("stdlib-*.zip"), key=age, reverse=True)
+        for old in zips[KEPT_STDLIBS:]:
+            if old != in_use:
+                old.unlink(missing_ok=True)
+                old.with_suffix(".sha256").unlink(missing_ok=True)
+
 
 def make_now(
     runtime: Runtime, archive: bytes, payloads: list[bytes], cache: Path | None = None

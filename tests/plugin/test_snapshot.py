@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -23,7 +24,16 @@ import pytest
 import advisor
 from plugin import stdlib
 from plugin.runtime import Runtime, RuntimeVerifier, browser_sources, build_archive
-from plugin.snapshot import SCRIPT, SnapshotMaker, inputs_key, make_now, stdlib_key
+from plugin.snapshot import (
+    KEPT_SNAPSHOTS,
+    KEPT_STDLIBS,
+    SCRIPT,
+    SnapshotMaker,
+    _drop_oldest,
+    inputs_key,
+    make_now,
+    stdlib_key,
+)
 from tests.sitetools import ROOT
 
 PYODIDE = ROOT / "node_modules" / "pyodide"
@@ -66,8 +76,16 @@ def test_the_name_changes_with_every_input(runtime: Runtime) -> None:
 def test_two_snapshots_made_from_scratch_are_identical(
     runtime: Runtime, tmp_path: Path
 ) -> None:
+    # The second cache is full of older snapshots: making one drops the oldest of them.
+    (tmp_path / "two").mkdir()
+    for age in range(KEPT_SNAPSHOTS):
+        for suffix in (".json", ".bin", ".bin.gz"):
+            (tmp_path / "two" / f"{age:064x}{suffix}").write_bytes(b"x")
+            os.utime(tmp_path / "two" / f"{age:064x}{suffix}", ns=(0, (100 - age) * 10**9))
     made = [make_now(runtime, archive(), payloads(), cache=tmp_path / name)
             for name in ("one", "two")]
+    assert len(list((tmp_path / "two").glob("*.json"))) == KEPT_SNAPSHOTS
+    assert not list((tmp_path / "two").glob(f"{KEPT_SNAPSHOTS - 1:064x}.*"))
     first, second = (path.read_bytes() for path in made)
     assert len(first) > 1_000_000
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
@@ -116,6 +134,42 @@ def test_a_damaged_cached_snapshot_is_made_again(runtime: Runtime, tmp_path: Pat
     made.write_bytes(good[:1000] + bytes([good[1000] ^ 0xFF]) + good[1001:])  # one byte flipped
     assert make_now(runtime, archive(), payloads(), cache=tmp_path) == made
     assert made.read_bytes() == good
+
+
+def test_the_cache_keeps_the_snapshots_used_last(tmp_path: Path) -> None:
+    """Each edit of a model makes a snapshot of about 37 MB: the cache drops the ones used
+    least recently beyond KEPT_SNAPSHOTS (every file of each), and the oldest trimmed
+    standard libraries beyond KEPT_STDLIBS, but never the one just used."""
+    total = KEPT_SNAPSHOTS + 3
+    for age in range(total):  # entry 0 is the newest
+        for suffix in (".json", ".bin", ".bin.gz"):
+            entry = tmp_path / f"{age:064x}{suffix}"
+            entry.write_bytes(b"x")
+            os.utime(entry, ns=(0, (10_000 - age) * 10**9))
+        zipped = tmp_path / f"stdlib-{age:064x}.zip"
+        zipped.write_bytes(b"PK")
+        zipped.with_suffix(".sha256").write_text("0\n", encoding="utf-8")
+        os.utime(zipped, ns=(0, (10_000 - age) * 10**9))
+    in_use = tmp_path / f"stdlib-{total - 1:064x}.zip"  # the oldest, but in use
+
+    _drop_oldest(tmp_path, in_use)
+
+    kept = sorted(int(path.stem, 16) for path in tmp_path.glob("*.json"))
+    assert kept == list(range(KEPT_SNAPSHOTS))
+    for age in range(KEPT_SNAPSHOTS, total):
+        assert not list(tmp_path.glob(f"{age:064x}.*")), age
+    zips = sorted(int(path.stem.removeprefix("stdlib-"), 16)
+                  for path in tmp_path.glob("stdlib-*.zip"))
+    assert zips == [*range(KEPT_STDLIBS), total - 1]
+    assert len(list(tmp_path.glob("stdlib-*.sha256"))) == len(zips)
+
+
+def test_a_snapshot_found_in_the_cache_counts_as_used(runtime: Runtime) -> None:
+    made = make_now(runtime, archive(), payloads())  # the guide's: cached by its build
+    described = made.with_suffix(".json")
+    os.utime(described, ns=(0, 10**9))
+    assert make_now(runtime, archive(), payloads()) == made
+    assert described.stat().st_mtime_ns > 10**9
 
 
 # -- the trimmed standard library the snapshot boots with (plugin/stdlib.py) -----------------
