@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
+from plugin import runtime as runtime_module
 from plugin.runtime import (
     BOOT_FILES,
     GZIP_FILES,
@@ -126,3 +128,36 @@ def test_builds_at_once_share_a_cold_cache_without_harm(tmp_path: Path) -> None:
     kept = {p.name for p in cache.iterdir()}
     assert {f"{name}.{digests[name][:16]}.gz" for name in GZIP_FILES} <= kept
     assert not [name for name in kept if name.endswith(".part")]  # nothing half-written left
+
+
+def test_a_new_build_process_hashes_only_changed_runtime_files(
+    runtime_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a build checked is kept beside the runtime: the next build process (a new
+    verifier) hashes nothing while the files are untouched, and a file rewritten with the same
+    size and modification time is hashed again and refused."""
+    hashed: list[str] = []
+    original = runtime_module.sha256_file
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(runtime_module, "sha256_file", counting)
+    RuntimeVerifier().verify(runtime_copy)
+    assert "pyodide.asm.wasm" in hashed
+    hashed.clear()
+    RuntimeVerifier().verify(runtime_copy)
+    assert hashed == []
+
+    stdlib = runtime_copy / "python_stdlib.zip"
+    before = stdlib.stat()
+    data = bytearray(stdlib.read_bytes())
+    data[100] ^= 0xFF
+    stdlib.write_bytes(bytes(data))
+    os.utime(stdlib, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (stdlib.stat().st_size, stdlib.stat().st_mtime_ns) == (before.st_size,
+                                                                  before.st_mtime_ns)
+    with pytest.raises(PluginError, match=r"python_stdlib\.zip' does not match the SHA-256"):
+        RuntimeVerifier().verify(runtime_copy)
+    assert hashed == ["python_stdlib.zip"]
