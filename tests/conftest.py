@@ -17,27 +17,27 @@ from tests.reliability.conftest import QUICK_ANSWER, QUICK_TIMEOUT
 from tests.reliability.project import make_project
 from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 
-#: Roughly how long the slowest modules take (seconds, estimated from whole runs of the suite
-#: here; their order matters more than the figures). `scripts/test.sh` runs it on workers, each
-#: taking whole modules in collection order; these modules are collected first, longest
-#: first, so that no worker starts a long one when the others are nearly done. A figure that
-#: is off costs a little time, never a test; a module not named keeps its place after them.
+#: How long the slowest modules took (seconds, on a fresh clone with two workers, each beside
+#: the other: 1 December 2026). `scripts/test.sh` runs the suite on workers, each taking whole
+#: modules in collection order; these modules are collected first, longest first, so that no
+#: worker starts a long one when the others are nearly done. A figure that is off costs a
+#: little time, never a test; a module not named keeps its place after them.
 LONGEST_FIRST = {
-    "tests/pyodide/test_in_pyodide.py": 60,
-    "tests/reliability/test_snapshot_boot.py": 60,
-    "tests/reliability/test_runtime_failures.py": 45,
-    "tests/reliability/test_hostile_links.py": 40,
-    "tests/e2e/test_quiz.py": 40,
-    "tests/reliability/test_answer_properties.py": 35,
-    "tests/e2e/test_pages.py": 30,
-    "tests/reliability/test_crawl.py": 25,
-    "tests/reliability/test_csp.py": 20,
-    "tests/versioning/test_quiz_versions.py": 20,
-    "tests/reliability/test_model_size.py": 20,
-    "tests/plugin/test_hooks.py": 18,
-    "tests/reliability/test_broken_models.py": 18,
+    "tests/reliability/test_snapshot_boot.py": 108,
+    "tests/reliability/test_runtime_failures.py": 97,
+    "tests/e2e/test_quiz.py": 80,
+    "tests/pyodide/test_in_pyodide.py": 64,
+    "tests/e2e/test_pages.py": 61,
+    "tests/reliability/test_answer_properties.py": 44,
+    "tests/reliability/test_hostile_links.py": 31,
+    "tests/plugin/test_snapshot.py": 28,
+    "tests/reliability/test_crawl.py": 22,
+    "tests/reliability/test_csp.py": 19,
+    "tests/versioning/test_quiz_versions.py": 18,
     "tests/engines/test_fresh_site.py": 16,
-    "tests/engines/test_markers.py": 15,
+    "tests/engines/test_markers.py": 13,
+    "tests/reliability/test_hostile_text.py": 13,
+    "tests/e2e/test_scenarios.py": 12,
 }
 
 
