@@ -15,24 +15,9 @@ import pytest
 from devtools.site import ROOT
 from plugin.marker import MARKER, markers, replace
 from tests.engines.tools import BIN, run
+from tests.tiny import tiny_model
 
-MODEL = """\
-schema: 1
-id: tiny
-title: Tiny guide
-questions:
-  - id: size
-    text: How big?
-    choices:
-      - {id: small, label: Small}
-      - {id: large, label: Large}
-options:
-  - {id: a, name: Option A, summary: The first., reviewed: 2026-11-01}
-  - {id: b, name: Option B, summary: The second., reviewed: 2026-11-01}
-rules:
-  - {id: small, when: {size: small}, recommend: a, because: Small things., reviewed: 2026-11-01}
-  - {id: rest, recommend: b, because: Everything else., reviewed: 2026-11-01}
-"""
+MODEL = tiny_model()
 LINK = '[See every answer and its result](tiny/paths.md "advisor: tiny")'
 PLUGIN = (
     "  - advisor:\n      models: [models/tiny.yml]\n"

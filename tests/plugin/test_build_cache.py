@@ -23,24 +23,9 @@ from plugin import pages, render
 from plugin.plugin import AdvisorPlugin
 from plugin.render import CompiledTemplates
 from tests.sitetools import ROOT, build_site
+from tests.tiny import tiny_model
 
-TINY = """\
-schema: 1
-id: tiny
-title: Tiny guide
-questions:
-  - id: size
-    text: How big?
-    choices:
-      - {id: small, label: Small}
-      - {id: large, label: Large}
-options:
-  - {id: a, name: Option A, summary: The first., reviewed: "2026-11-27"}
-  - {id: b, name: Option B, summary: The second., reviewed: "2026-11-27"}
-rules:
-  - {id: small, when: {size: small}, recommend: a, because: Small things., reviewed: "2026-11-27"}
-  - {id: rest, recommend: b, because: Everything else., reviewed: "2026-11-27"}
-"""
+TINY = tiny_model()
 
 BANNER = '{% extends "base.html" %}\n{% block announce %}{{ text }}{% endblock %}\n'
 

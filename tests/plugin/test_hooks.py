@@ -24,31 +24,13 @@ from plugin import pages
 from plugin.plugin import AdvisorPlugin
 from plugin.runtime import RuntimeVerifier
 from tests.sitetools import ROOT
-
-TINY = """\
-schema: 1
-id: tiny
-title: {title}
-questions:
-  - id: size
-    text: How big?
-    choices:
-      - {{id: small, label: Small}}
-      - {{id: large, label: Large}}
-options:
-  - {{id: a, name: Option A, summary: The first., reviewed: "2026-11-27"}}
-  - {{id: b, name: Option B, summary: The second., reviewed: "2026-11-27"}}
-rules:
-  - {{id: small, when: {{size: small}}, recommend: a, because: Small things.,
-      reviewed: "2026-11-27"}}
-  - {{id: rest, recommend: b, because: Everything else., reviewed: "2026-11-27"}}
-"""
+from tests.tiny import tiny_model
 
 _VERIFIER = RuntimeVerifier()  # hashes the 13 MB runtime once for the whole module
 
 
 def tiny(title: str = "Tiny guide") -> str:
-    return TINY.format(title=title)
+    return tiny_model(title)
 
 
 Project = Callable[..., tuple[MkDocsConfig, AdvisorPlugin]]
