@@ -25,5 +25,5 @@ unset PYTHONDONTWRITEBYTECODE
 # One worker per core (at most four: each runs its own Chromium and its own builds). A test
 # module stays on one worker, so its module-wide fixtures (a built site, a dozen booting pages,
 # a Pyodide run) are made once; modules are handed out in collection order, which
-# tests/conftest.py makes longest first. `-n 0` after the command runs everything here.
+# tests/conftest.py sets for the slowest. `-n 0` after the command runs everything here.
 exec .venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadscope --no-loadscope-reorder "$@"
