@@ -40,16 +40,26 @@ class _Checked:
         self.manifest: dict[str, Any] | None = None
         self.stale: list[str] = []
 
-    def _stamp(self, root: Path, docs_dir: Path) -> tuple[tuple[str, int], ...]:
-        inputs = list(self.manifest.get("inputs", {})) if self.manifest else []
+    @staticmethod
+    def _stamp(
+        root: Path, docs_dir: Path, manifest: dict[str, Any] | None
+    ) -> tuple[tuple[str, int], ...]:
+        inputs = list(manifest.get("inputs", {})) if manifest else []
         paths = [prepared.manifest_path(docs_dir), *(root / name for name in inputs)]
         return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
     def load(self, root: Path, docs_dir: Path) -> tuple[dict[str, Any] | None, list[str]]:
-        if self._stamp(root, docs_dir) != self.key:
-            self.manifest = prepared.read(docs_dir)
-            self.stale = [] if self.manifest is None else prepared.stale_inputs(root, self.manifest)
-            self.key = self._stamp(root, docs_dir)
+        before = self._stamp(root, docs_dir, self.manifest)
+        if before == self.key:
+            return self.manifest, self.stale
+        # Each file's time is taken before the file is read: advisor-prepare may write while a
+        # preview rebuilds, and what it writes after a read must look new to the next build.
+        # (Taken after the reads, the key once matched files newer than what was read, and the
+        # preview showed "Quiz not prepared" until the next edit.)
+        manifest = prepared.read(docs_dir)
+        key = (before[0], *self._stamp(root, docs_dir, manifest)[1:])
+        self.stale = [] if manifest is None else prepared.stale_inputs(root, manifest)
+        self.manifest, self.key = manifest, key
         return self.manifest, self.stale
 
 

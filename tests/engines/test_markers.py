@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from devtools.site import ROOT
+from plugin import extension, prepared
 from plugin.marker import MARKER, markers, replace
 from tests.engines.tools import BIN, run
 from tests.tiny import tiny_model
@@ -134,6 +135,34 @@ def test_zensical_serve_shows_a_stale_quiz_in_the_page_and_recovers(tmp_path: Pa
         server.terminate()
         _, errors = server.communicate(timeout=30)
     assert "Traceback" not in errors
+
+
+def test_a_model_edited_while_a_preview_checks_it_is_seen_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`zensical serve` keeps one check of the prepared quiz between builds, by the files'
+    times. An edit that lands while a build is checking (hashing) the model must count for the
+    next build: the check once took the times after reading, so it matched the edited file
+    and the preview kept the old state until the next edit (found by the serve test above,
+    once in five runs of the suite)."""
+    work = site(tmp_path, plugin=True)
+    assert run(["advisor-prepare"], cwd=work).returncode == 0
+    model = work / "docs" / "models" / "tiny.yml"
+    check = prepared.stale_inputs
+
+    def edited_meanwhile(root: Path, manifest: dict[str, object]) -> list[str]:
+        found = check(root, manifest)
+        model.write_text(MODEL.replace("How big?", "How large?"), encoding="utf-8")
+        return found
+
+    checked = extension._Checked()
+    with monkeypatch.context() as patch:
+        patch.setattr(prepared, "stale_inputs", edited_meanwhile)
+        manifest, stale = checked.load(work, work / "docs")
+    assert manifest is not None
+    assert stale == []  # what was read: the model as advisor-prepare saw it
+    _, stale = checked.load(work, work / "docs")
+    assert stale == ["docs/models/tiny.yml"]
 
 
 def until(port: int, text: str, timeout: float = 60) -> str:
