@@ -4,6 +4,7 @@ answer paths, and a build that needs the advisor but runs without it fails sayin
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -177,4 +178,5 @@ def until(port: int, text: str, timeout: float = 60) -> str:
         if text in page:
             return page
         time.sleep(0.5)
-    raise AssertionError(f"the served page never held {text!r}")
+    said = re.findall(r"Quiz not prepared[^<]*(?:<[^>]*>[^<]*){0,6}", page)
+    raise AssertionError(f"the served page never held {text!r}; it says: {said or page[:300]!r}")
