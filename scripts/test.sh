@@ -18,10 +18,6 @@ with sync_playwright() as p: print(p.chromium.executable_path)' 2>/dev/null || t
 fi
 
 export NO_MKDOCS_2_WARNING=1
-# Let Python keep compiled modules (in __pycache__, which git ignores), as it does by default:
-# with PYTHONDONTWRITEBYTECODE set, each of the suite's builds compiled the plugin and the
-# engine from source again, and each worker every test module pytest rewrites.
-unset PYTHONDONTWRITEBYTECODE
 # One worker per core (at most four: each runs its own Chromium and its own builds). A test
 # module stays on one worker, so its module-wide fixtures (a built site, a dozen booting pages,
 # a Pyodide run) are made once; modules are handed out in collection order, which
