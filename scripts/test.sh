@@ -18,8 +18,6 @@ with sync_playwright() as p: print(p.chromium.executable_path)' 2>/dev/null || t
 fi
 
 export NO_MKDOCS_2_WARNING=1
-# PYTHONDONTWRITEBYTECODE is left as the machine sets it: unset here (16ed0b3, reverted), two
-# of six full runs failed the Zensical preview test, which never failed with it set.
 # One worker per core (at most four: each runs its own Chromium and its own builds). A test
 # module stays on one worker, so its module-wide fixtures (a built site, a dozen booting pages,
 # a Pyodide run) are made once; modules are handed out in collection order, which
