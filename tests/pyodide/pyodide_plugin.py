@@ -10,7 +10,8 @@ only what cannot run in a browser's Python:
   hypothesis and PyYAML's pure-Python code, nothing else).
 
 It also writes a JSON summary (counts, and every skip with its reason) to the file given by
-`--pyodide-report`, which run.mjs hands back to the caller.
+`--pyodide-report`, which run.mjs hands back to the caller. `--examples-share 0.2` makes the
+property tests draw a fifth of their examples (`tests.unit.helpers.examples`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import ast
 import importlib.util
 import inspect
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.unit.helpers import EXAMPLES_SHARE
 
 # What starts a process, as code (not in strings): these modules, and these attributes.
 PROCESS_MODULES = {"subprocess", "multiprocessing", "pty", "concurrent.futures.process"}
@@ -41,10 +45,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--pyodide-report", default=None, help="write a JSON summary of the run to this file"
     )
+    parser.addoption(
+        "--examples-share", type=float, default=None,
+        help="draw this share (0 to 1) of each property test's examples (tests.unit.helpers)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "cpython_only: cannot run inside Pyodide")
+    share = config.getoption("--examples-share")
+    if share is not None:
+        if not 0 < share <= 1:
+            raise pytest.UsageError(f"--examples-share {share}: give a share from 0 to 1")
+        # Read when the test modules are imported, which is after this.
+        os.environ[EXAMPLES_SHARE] = str(share)
 
 
 def _missing_import(path: Path) -> str | None:
@@ -199,6 +213,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
                     "failures": _failures,
                     "python": sys.version,
                     "platform": sys.platform,
+                    "examples_share": config.getoption("--examples-share") or 1,
                 },
                 indent=1,
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,17 @@ from advisor import Model, load_model
 UNIT = Path(__file__).resolve().parent
 GUIDE = UNIT / "models" / "guide.yml"
 REPO = UNIT.parent.parent
+#: The share of each property test's examples to draw (`--examples-share` of
+#: tests/pyodide/pyodide_plugin.py sets it): 1 everywhere but the second Pyodide run.
+EXAMPLES_SHARE = "ADVISOR_EXAMPLES_SHARE"
+
+
+def examples(count: int) -> int:
+    """How many examples a property test draws: `count`, or its share when the engine runs
+    these tests a second time on the same interpreter (from the memory snapshot, after the
+    stock boot drew them all): every property still runs, on fewer inputs."""
+    share = float(os.environ.get(EXAMPLES_SHARE, "1"))
+    return max(10, round(count * share))
 
 
 def model_data(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from advisor import Model, enumerate_paths, load_model, recommend
 from advisor.check import _same
 from advisor.engine import Analysis, Outcome, State, analysis
-from tests.unit.helpers import model_data
+from tests.unit.helpers import examples, model_data
 
 OPTIONS = ["o0", "o1", "o2"]
 
@@ -78,7 +78,7 @@ def expected_next(a: Analysis, state: State) -> int:
     raise AssertionError("an incomplete state has an undetermined live rule")
 
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 
 
 @SETTINGS

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from advisor import Model, load_model, recommend, sanitize_answers
 from advisor.source import read_model_file
-from tests.unit.helpers import GUIDE
+from tests.unit.helpers import GUIDE, examples
 
 MODEL = load_model(read_model_file(GUIDE)[0])  # shared by the hypothesis tests
 
@@ -69,7 +69,7 @@ def test_a_mapping_that_fails_to_iterate(guide: Model) -> None:
         {"question": "", "choice": "", "reason": "unreadable answers"}])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(JSON)
 def test_never_raises_and_result_is_always_accepted(raw: object) -> None:
     clean, ignored = sanitize_answers(MODEL, raw)
@@ -81,7 +81,7 @@ def test_never_raises_and_result_is_always_accepted(raw: object) -> None:
         assert len(entry["choice"]) <= 40
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.sampled_from(["complexity", "owner", "gpu", "services", "other"]),
                        st.sampled_from(["simple", "ml", "yes", "many", "devops", "nope"])))
 def test_valid_entries_are_never_dropped(answers: dict[str, str]) -> None:
