@@ -13,7 +13,8 @@ PyYAML in CPython and passed as JSON. `snapshot` returns, for each model:
   (plus a repeated pair and a bad pair). The runtime (`sys.version`, `sys.platform`) in the
   `load` reply is replaced by a placeholder and reported under `runtime`;
 - `all_answers`: a SHA-256 of `recommend(...).to_dict()` as JSON for every combination of one
-  answer to every question (answers off the path included), keyed by the choices in model order.
+  answer to every question (answers off the path included), keyed by the choices in model order;
+  empty when `every_combination` is false (13,824 combinations: most of the snapshot's time).
 
 Every value is JSON text (`ensure_ascii=False`, keys in the engine's order), so equal
 snapshots mean byte-identical answers.
@@ -42,7 +43,7 @@ def _key(steps: tuple[tuple[str, str], ...]) -> str:
     return ",".join(f"{q}:{c}" for q, c in steps) or "(no answers)"
 
 
-def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
+def model_snapshot(data: dict[str, Any], every_combination: bool = True) -> dict[str, Any]:
     """The snapshot of one model (see the module docstring)."""
     problems = [str(p) for p in check(data)]
     model = load_model(data)
@@ -70,7 +71,8 @@ def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
 
     ids = [q.id for q in model.questions]
     all_answers = {}
-    for combo in itertools.product(*[[c.id for c in q.choices] for q in model.questions]):
+    every = itertools.product(*[[c.id for c in q.choices] for q in model.questions])
+    for combo in every if every_combination else ():
         text = _json(recommend(model, dict(zip(ids, combo, strict=True))).to_dict())
         all_answers[",".join(combo)] = hashlib.sha256(text.encode()).hexdigest()
 
@@ -87,13 +89,19 @@ def model_snapshot(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def snapshot(models: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def snapshot(models: dict[str, dict[str, Any]], every_combination: bool = True) -> dict[str, Any]:
     """`model_snapshot` of each model by name, and the interpreter it ran on."""
     return {
         "python": sys.version,
         "platform": sys.platform,
-        "models": {name: model_snapshot(data) for name, data in models.items()},
+        "models": {name: model_snapshot(data, every_combination) for name, data in models.items()},
     }
+
+
+def without_combinations(snap: dict[str, Any]) -> dict[str, Any]:
+    """`snap` as `snapshot(..., every_combination=False)` would have made it."""
+    return {**snap, "models": {name: {**m, "all_answers": {}}
+                               for name, m in snap["models"].items()}}
 
 
 def _where(a: object, b: object, path: str = "") -> str:

@@ -2,7 +2,8 @@
 // real Pyodide (node_modules/pyodide, the runtime the guide ships) under Node, in ONE boot.
 //
 //   node tests/pyodide/run.mjs [--wheels DIR] [--models FILE.json --snapshot OUT.json]
-//                              [--report OUT.json] [--memory-snapshot FILE --stdlib ZIP]
+//                              [--paths-only] [--report OUT.json]
+//                              [--memory-snapshot FILE --stdlib ZIP]
 //                              [-- PYTEST ARGS...]
 //
 // PYTEST ARGS naming tests (tests/unit/test_engine.py, ...) replace the default tests/unit.
@@ -20,7 +21,8 @@
 //   PyYAML's wheel is a CPython one: its C accelerator is deleted, its pure-Python code stays.
 // - Copies the engine, its unit tests and their data into Pyodide's file system at /repo.
 // - With --models (JSON: {name: model data}), writes tests.pyodide.equivalence.snapshot() of
-//   them to --snapshot, before pytest runs, in a fresh interpreter as in the browser.
+//   them to --snapshot, before pytest runs, in a fresh interpreter as in the browser; with
+//   --paths-only, without its every_combination part (every answer path and state stays).
 // - Runs pytest.main on tests/unit with tests.pyodide.pyodide_plugin (which skips, with a
 //   reason, what cannot run in Pyodide) and exits with pytest's status (1 if the snapshot
 //   failed). --report gets the plugin's JSON summary: counts, skips and their reasons.
@@ -40,6 +42,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") { opts.pytest = argv.slice(i + 1); break; }
+    if (arg === "--paths-only") { opts.pathsOnly = true; continue; }
     const name = { "--wheels": "wheels", "--models": "models", "--snapshot": "snapshot",
       "--report": "report", "--memory-snapshot": "memorySnapshot", "--stdlib": "stdlib" }[arg];
     if (!name || i + 1 >= argv.length) {
@@ -149,7 +152,7 @@ sys.dont_write_bytecode = True
 import json
 from tests.pyodide.equivalence import snapshot
 with open("/tmp/models.json", encoding="utf-8") as f:
-    _snap = snapshot(json.load(f))
+    _snap = snapshot(json.load(f), every_combination=${opts.pathsOnly ? "False" : "True"})
 json.dumps(_snap, ensure_ascii=False)
 `);
       fs.writeFileSync(opts.snapshot, text);
