@@ -70,15 +70,27 @@ def _check_watch(config: MkDocsConfig, config_file: Path, docs_dir: Path) -> Non
     )
 
 
-def _remove_previous(docs_dir: Path) -> None:
-    """Delete what the last run wrote, where nobody has changed it since."""
-    manifest = prepared.read(docs_dir)
-    if manifest is None:
-        return
-    for src_uri in manifest.get("outputs", {}):
-        if prepared.is_output(docs_dir, manifest, src_uri):
+def _write(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` unless it is there already, by renaming a finished copy over
+    it: a server watching the folder (``zensical serve``) never finds the file missing or
+    half-written, and an unchanged file is left alone (no rebuild for nothing)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(data)
+    os.replace(part, path)
+
+
+def _remove_stale(docs_dir: Path, previous: dict[str, Any] | None, kept: set[str]) -> None:
+    """Delete what the last run wrote and this one did not, where nobody changed it since.
+    Last, once the new files are in place: Zensical 0.0.73's server stopped ("I/O error: No
+    such file or directory") when files it was rebuilding from vanished under it."""
+    for src_uri in (previous or {}).get("outputs", {}):
+        if src_uri not in kept and prepared.is_output(docs_dir, previous, src_uri):
             (docs_dir / src_uri).unlink()
-    prepared.manifest_path(docs_dir).unlink()
 
 
 def _ours(folder: Path) -> bool:
@@ -119,13 +131,13 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         plugin.copy_early = False  # the runtime goes into docs_dir, in on_post_build below
         docs_dir = Path(config.docs_dir)
         _check_watch(config, config_file, docs_dir)
-        _remove_previous(docs_dir)
+        previous = prepared.read(docs_dir)  # replaced in place; what is left over goes last
         n_css, n_js = len(config.extra_css), len(config.extra_javascript)
         try:
             plugin.on_startup(command="build", dirty=False)
             config = plugin.on_config(config)
             plugin.on_pre_build(config=config)
-            files = get_files(config)
+            files = prepared.without_outputs(get_files(config), docs_dir)
             authored = {file.src_uri for file in files}
             files = plugin.on_files(files, config=config) or files
             pages = _render_quizzes(plugin, config, files, authored)
@@ -147,9 +159,9 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if file.src_uri in plugin.blocks or file.src_uri in plugin.inserts:
                     # What the plugin puts into the HTML goes into the Markdown here.
-                    path.write_text(plugin.whole_markdown(file), encoding="utf-8")
+                    _write(path, plugin.whole_markdown(file).encode())
                 else:
-                    path.write_bytes(file.content_bytes)
+                    _write(path, file.content_bytes)
                 outputs[file.src_uri] = prepared.stat_key(path)
         # The verified runtime, where the plugin would install it in the site (copies).
         if plugin.runtime is None:  # no models: the plugin did nothing
@@ -168,7 +180,8 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
             if path.is_file():
                 outputs[path.relative_to(docs_dir).as_posix()] = prepared.stat_key(path)
         for folder in owned:
-            (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+            _write(folder / ".gitignore", GITIGNORE.encode())
+        _remove_stale(docs_dir, previous, set(outputs))
 
         root = config_file.parent
         models = [docs_dir / loaded.src_uri for loaded in plugin.models.values()]
@@ -182,7 +195,7 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         }
         path = prepared.manifest_path(docs_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _write(path, json.dumps(manifest, indent=1, sort_keys=True).encode())
     finally:
         logging.getLogger("mkdocs").removeHandler(collect)
     warnings = [record.getMessage() for record in collect.records]

@@ -111,9 +111,10 @@ def test_zensical_without_advisor_prepare_fails_and_says_so(tmp_path: Path) -> N
 
 def test_zensical_serve_shows_a_stale_quiz_in_the_page_and_recovers(tmp_path: Path) -> None:
     """A preview keeps running: the stale quiz becomes a warning in the page, and the quiz
-    comes back once advisor-prepare has run again. Zensical 0.0.73's preview may stop instead
-    ("I/O error: No such file or directory") when advisor-prepare replaces files while it
-    rebuilds, as docs/use-in-your-site.md says: then a new `zensical serve` shows the quiz."""
+    comes back once advisor-prepare has run again. Zensical 0.0.73's preview stopped instead,
+    one suite in three ("I/O error: No such file or directory"), when advisor-prepare deleted
+    its files before writing them again; it now replaces them in place (test_prepare.py). Were
+    it to stop, a new `zensical serve` must show the quiz, as docs/use-in-your-site.md says."""
     work = site(tmp_path, plugin=True)
     assert run(["advisor-prepare"], cwd=work).returncode == 0
 
