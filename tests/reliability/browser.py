@@ -69,7 +69,7 @@ def crawl(context: BrowserContext, base: str, paths: list[str],
     """Open every path in one of `batch` tabs (their loads overlap), each waited for until its
     network is idle, and yield it to the caller with what was watched while it was open. A
     tab goes on to its next path as a reader's does: its scripts stay compiled (a new tab for
-    each path cost twice the CPU)."""
+    each path cost a third more CPU)."""
     tabs: list[tuple[Page, Watch]] = []
     try:
         for start in range(0, len(paths), batch):
