@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 from . import prepared
 from .marker import markers as find_markers
 from .plugin import AdvisorPlugin
+from .runtime import private_part
 
 GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
 
@@ -79,7 +80,8 @@ def _write(path: Path, data: bytes) -> None:
             return
     except OSError:
         pass
-    part = path.with_name(f".{path.name}.part")
+    part = private_part(path)
+    part = part.with_name(f".{part.name}")  # a dotfile: no engine takes it for a page
     part.write_bytes(data)
     os.replace(part, path)
 

@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -184,7 +183,7 @@ class _Checked:
             return
         with contextlib.suppress(OSError):  # a read-only cache: hashed again next time
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            part = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+            part = private_part(self.path)
             part.write_text(json.dumps(self.table, sort_keys=True), encoding="utf-8")
             part.replace(self.path)
 

@@ -302,6 +302,7 @@ class SnapshotMaker:
                              target.with_name(target.name + ".gz"))
         return copied
 
+
 def _drop_oldest(cache: Path, in_use: Path) -> None:
     """Keep the cache from growing forever: the snapshots used least recently beyond
     ``KEPT_SNAPSHOTS`` go (their JSON first, so that a build looking at the same time finds
