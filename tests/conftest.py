@@ -91,11 +91,14 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]
     one quiz twice (what the guide itself does not have), served at the address
     it was built for (so that Material's instant navigation works on it, as on the published
     guide). Yields the site folder and its URL."""
-    # Without the memory snapshot: the runtime faults injected in the reliability tests are
-    # faults of the stock boot (with a snapshot the advisor archive is not even unpacked); the
-    # snapshot's own faults and fallbacks are tested in tests/reliability/test_snapshot_boot.py.
+    # With the build's memory snapshot, as the guide (its models are the guide's, so the
+    # snapshot comes from the cache the guide's build filled): a page boots from it in less than
+    # half the CPU of a stock boot. The runtime faults of tests/reliability/test_runtime_failures.py
+    # are faults of the stock boot, and take the snapshot away first (with it, the advisor
+    # archive is not even unpacked); the snapshot's own faults and fallbacks are tested in
+    # tests/reliability/test_snapshot_boot.py.
     project = make_project(tmp_path_factory.mktemp("quick"), boot_timeout=QUICK_TIMEOUT,
-                           answer_timeout=QUICK_ANSWER, snapshot=False)
+                           answer_timeout=QUICK_ANSWER, snapshot=True)
     project.write("two.md", "# Two quizzes\n\n<!-- advisor: orchestration -->\n\n"
                   "## The other one\n\n<!-- advisor: adoption -->\n")
     project.write("twice.md", "# The same quiz twice\n\n<!-- advisor: orchestration -->\n\n"

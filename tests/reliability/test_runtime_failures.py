@@ -5,8 +5,11 @@ and the static guide stays usable.
 Faults are injected in the browser, not in the site: `page.route` answers the worker's
 requests (404, reset connection, truncated or empty bodies, wrong MIME types, corrupt
 archives), CDP throttles the network, and `Worker.evaluate` kills the worker. The site is the
-guide built with `boot_timeout: QUICK_TIMEOUT` (see conftest.py). The boot faults run in
-parallel pages of one browser context, so a dozen time-outs cost one.
+guide built with `boot_timeout: QUICK_TIMEOUT` (see conftest.py). The boot faults are faults of
+the stock boot: each page is denied the build's memory snapshot first, as a host that lost it
+would (the worker then boots the stock way; the snapshot's own faults are in
+test_snapshot_boot.py). They run in parallel pages of one browser context, so a dozen
+time-outs cost one.
 """
 
 from __future__ import annotations
@@ -100,6 +103,8 @@ def throttle(page: Page, context: BrowserContext, site: Path) -> None:
 
 
 SESSIONS: dict[int, CDPSession] = {}
+#: The build's memory snapshot, denied before a fault of the stock boot is injected.
+NO_SNAPSHOT = respond("**/assets/advisor/snapshot-*", 404, b"Not found")
 WASM = f"**/{RUNTIME}/pyodide.asm.wasm"
 STDLIB = f"**/{RUNTIME}/python_stdlib.zip"
 
@@ -156,6 +161,7 @@ def failed(browser: Browser, quick_url: str, quick_site: Path) -> Iterator[dict[
     for name, fault in FAULTS.items():
         page = context.new_page()
         watch = Watch().attach(page)
+        NO_SNAPSHOT(page, context, quick_site)
         fault(page, context, quick_site)
         page.goto(quick_url + "quiz/")
         pages[name] = Failed(page, watch)
@@ -232,7 +238,7 @@ def test_an_empty_advisor_archive_is_named_without_a_traceback(page: Page, site_
     respond("**/assets/advisor/advisor-*.zip", body=EMPTY_ZIP, content_type="application/zip")(
         page, page.context, Path())
     # No memory snapshot either (it holds the advisor already): the stock boot unpacks the zip.
-    respond("**/assets/advisor/snapshot-*", 404, b"Not found")(page, page.context, Path())
+    NO_SNAPSHOT(page, page.context, Path())
     text = failed_status(page, site_url)
     assert "the advisor package could not be loaded" in text, text
     assert "No module named 'advisor'" in text, text
@@ -246,6 +252,7 @@ def test_a_standard_library_from_another_build_is_named_with_the_fix(
     """Once: "Program terminated with exit(1)". A zip that is not Pyodide's standard library
     (here: the advisor's own archive, served in its place) makes Python exit while starting;
     the reader is told which file and what to do, not how Python exited."""
+    NO_SNAPSHOT(page, page.context, quick_site)  # it boots with a standard library of its own
     respond(STDLIB, body=lambda s: body_of(s, "assets/advisor/advisor-*.zip"),
             content_type="application/zip")(page, page.context, quick_site)
     text = failed_status(page, quick_url)
@@ -258,7 +265,8 @@ def test_a_standard_library_from_another_build_is_named_with_the_fix(
 @pytest.fixture(scope="module")
 def recovered(failed: dict[str, Failed]) -> dict[str, Failed]:
     """The RECOVER pages with their fault removed and "Try again" clicked on all of them at
-    once, so that their boots overlap; each waited for until it settles."""
+    once, so that their boots overlap; each waited for until it settles. The snapshot is back
+    too, as on a host that published the whole site again: they boot from it."""
     for name in RECOVER:
         page = failed[name].page
         page.unroute_all()
