@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import logging
 import posixpath
 import re
 import sys
@@ -21,10 +20,7 @@ from typing import Any
 from markdown import Extension, Markdown  # type: ignore[import-untyped]
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]
 
-from . import marker, prepared
-
-#: The mkdocs logger: ``mkdocs build --strict`` (and ProperDocs, which adopts it) counts it.
-log = logging.getLogger("mkdocs.plugins.advisor")
+from . import log, marker, prepared
 
 
 class AdvisorBuildError(Exception):

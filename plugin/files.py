@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-log = get_plugin_logger(__name__)
+from . import log
 
 MODEL_SUFFIXES = (".yml", ".yaml")
 

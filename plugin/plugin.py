@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -28,7 +28,7 @@ from mkdocs.utils import get_relative_url
 import advisor
 from advisor.source import ModelFile
 
-from . import changes, freshness, marker, pages, prepared, render, size, widget
+from . import changes, freshness, log, marker, pages, prepared, render, size, widget
 from . import files as docsfiles
 from .cache import Cache, Kept, code_digest
 from .config import AdvisorConfig
@@ -39,7 +39,6 @@ from .version import GuideVersion, guide_version
 if TYPE_CHECKING:  # a build does not need the server (about 15 ms of imports)
     from mkdocs.livereload import LiveReloadServer
 
-log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).with_name("assets")
 PREFIX = "assets/advisor"

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+
+from . import log
 
 #: The files a page needs to boot Pyodide. The lock file is not served: the page passes the
 #: lock file's ``info`` inline (``lockFileContents``), since the guide loads no packages.
@@ -39,7 +40,6 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: together 13.4 MB shrink to 6.3 MB. The stdlib zip is left out: gzip saves 2% on it.
 GZIP_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 
-log = get_plugin_logger(__name__)
 
 NPM_FIX = (
     "run `advisor-runtime fetch` in the folder that holds mkdocs.yml (it downloads and verifies "

@@ -173,9 +173,9 @@ def test_model_warnings_are_logged_on_the_mkdocs_logger(
     text = tiny().replace("      - {id: large, label: Large}\n",
                           "      - {id: large, label: Large}\n      - {id: huge, label: Huge}\n")
     config, _plugin = project(models={"models/tiny.yml": text})
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.plugin.plugin"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.advisor"):
         config.plugins.on_config(config)
-    assert [r.name for r in caplog.records] == ["mkdocs.plugins.plugin.plugin"]
+    assert [r.name for r in caplog.records] == ["mkdocs.plugins.advisor"]
     assert "choice 'huge' of question 'size' changes nothing" in caplog.records[0].getMessage()
 
 

@@ -129,7 +129,7 @@ def stale_warning(path: str, what: str) -> str:
     lines = MODEL_V2.splitlines()
     start = lines.index(f"  - id: {what.split(chr(39))[1]}")
     reviewed = next(n for n in range(start, len(lines)) if "reviewed:" in lines[n]) + 1
-    return (f"WARNING -  plugin: advisor: docs/models/tiny.yml:{reviewed}: {path}.reviewed: "
+    return (f"WARNING -  advisor: docs/models/tiny.yml:{reviewed}: {path}.reviewed: "
             f"{what} was last reviewed on 2026-03-01, 366 days ago (the limit is max_age_days: "
             "365). Fix: re-check it against its sources and update reviewed.")
 
