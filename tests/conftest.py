@@ -20,27 +20,27 @@ from tests.sitetools import ROOT, build_and_serve, launch_args, load_config_data
 #: The slowest modules, collected first and in this order (every other module keeps its place
 #: after them). `scripts/test.sh` hands whole modules to two workers in collection order, one
 #: to each worker that is free, so this order decides which modules run side by side; the
-#: seconds are what each took beside the other worker's, on a fresh clone (1 December 2026).
+#: seconds are what each took beside the other worker's (2 December 2026, at 4849331).
 #: The Pyodide runs under Node start beside the snapshot-boot tests, and the modules that open
 #: the most browser pages at once (snapshot boot, runtime failures) never start together:
 #: sorted by these figures instead, those two started together and the suite took 435-450 s
 #: instead of 354 s. A module in the wrong place costs time, never a test.
 FIRST = [
-    "tests/pyodide/test_in_pyodide.py",  # 64 s
-    "tests/reliability/test_snapshot_boot.py",  # 108 s
-    "tests/reliability/test_runtime_failures.py",  # 97 s
-    "tests/e2e/test_quiz.py",  # 80 s
+    "tests/pyodide/test_in_pyodide.py",  # 47 s
+    "tests/reliability/test_snapshot_boot.py",  # 119 s
+    "tests/reliability/test_runtime_failures.py",  # 87 s
+    "tests/e2e/test_quiz.py",  # 69 s
     "tests/reliability/test_hostile_links.py",  # 31 s
-    "tests/reliability/test_answer_properties.py",  # 44 s
-    "tests/e2e/test_pages.py",  # 61 s
-    "tests/reliability/test_crawl.py",  # 22 s
-    "tests/reliability/test_csp.py",  # 19 s
-    "tests/reliability/test_model_size.py",  # 3 s
-    "tests/versioning/test_quiz_versions.py",  # 18 s
+    "tests/reliability/test_answer_properties.py",  # 34 s
+    "tests/e2e/test_pages.py",  # 63 s
+    "tests/reliability/test_crawl.py",  # 16 s
+    "tests/reliability/test_csp.py",  # 25 s
+    "tests/reliability/test_model_size.py",  # 4 s
+    "tests/versioning/test_quiz_versions.py",  # 21 s
     "tests/plugin/test_hooks.py",  # under 1 s
-    "tests/reliability/test_broken_models.py",  # 6 s
-    "tests/engines/test_fresh_site.py",  # 16 s
-    "tests/engines/test_markers.py",  # 13 s
+    "tests/reliability/test_broken_models.py",  # 13 s
+    "tests/engines/test_fresh_site.py",  # 19 s
+    "tests/engines/test_markers.py",  # 9 s
 ]
 
 
