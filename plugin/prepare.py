@@ -6,11 +6,18 @@ exactly as a build would, so both engines share one implementation: the models a
 the runtime is verified, and every generated page, browser asset and runtime file is written
 under ``docs_dir``, with the quiz of each marked page pre-rendered into the manifest that the
 Markdown extension (``plugin.extension``) reads while Zensical renders the page.
+
+What the plugin changes in the config itself (the section of generated pages it appends to
+an explicit ``nav``, the guide version it adds to ``copyright``) goes into ``zensical.yml``
+beside ``mkdocs.yml``: a config that inherits ``mkdocs.yml`` (``INHERIT``, which Zensical
+reads, appending lists as MkDocs does) and adds just that. ``zensical build -f zensical.yml``
+then builds the site MkDocs builds, navigation and footer included.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import os
@@ -18,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml  # type: ignore[import-untyped]
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
@@ -30,6 +38,10 @@ from .plugin import AdvisorPlugin
 from .runtime import private_part
 
 GITIGNORE = "# Written by advisor-prepare: everything here is generated.\n*\n"
+#: The config Zensical builds from, written beside mkdocs.yml.
+ZENSICAL_CONFIG = "zensical.yml"
+#: Its first line: a file that starts otherwise is someone's own, and is never overwritten.
+ZENSICAL_HEADER = "# Written by advisor-prepare: do not edit it, nor commit it.\n"
 
 
 class PrepareError(Exception):
@@ -103,6 +115,39 @@ def _ours(folder: Path) -> bool:
     )
 
 
+def _zensical_path(config_file: Path) -> Path:
+    """Where ``zensical.yml`` goes; refused, before anything is written, if a file there is
+    someone's own."""
+    path = config_file.parent / ZENSICAL_CONFIG
+    if path.exists() and not path.read_bytes().startswith(ZENSICAL_HEADER.encode()):
+        raise PrepareError(
+            f"{path} exists and was not written by advisor-prepare, which writes the config "
+            f"Zensical builds from there. Fix: rename or move your {ZENSICAL_CONFIG}, then run "
+            "advisor-prepare again."
+        )
+    return path
+
+
+def _zensical_config(
+    path: Path, config_file: Path, config: MkDocsConfig, nav_before: list[Any] | None
+) -> None:
+    """Write ``zensical.yml``: ``mkdocs.yml`` and what the plugin changed in it."""
+    data: dict[str, Any] = {"INHERIT": config_file.name}
+    if config.copyright:
+        data["copyright"] = config.copyright
+    if config.nav is not None and nav_before is not None:
+        # Appended to mkdocs.yml's nav by INHERIT (Zensical merges lists by appending). Its
+        # titles stay escaped: Zensical, like MkDocs, prints nav titles as they are written.
+        added = config.nav[len(nav_before):]
+        if added:
+            data["nav"] = added
+    text = ZENSICAL_HEADER + (
+        f"# {config_file.name} with what the advisor plugin adds to it under MkDocs. Build with\n"
+        f"# `zensical build -f {ZENSICAL_CONFIG}` after advisor-prepare, which writes it again.\n"
+    ) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    _write(path, text.encode())
+
+
 def _assets(config: MkDocsConfig, before_css: int, before_js: int) -> dict[str, Any]:
     """What the plugin added to ``extra_css`` and ``extra_javascript`` (Zensical does not see
     it): the extension links them from every page, as MkDocs does."""
@@ -133,8 +178,10 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         plugin.copy_early = False  # the runtime goes into docs_dir, in on_post_build below
         docs_dir = Path(config.docs_dir)
         _check_watch(config, config_file, docs_dir)
+        zensical_config = _zensical_path(config_file)
         previous = prepared.read(docs_dir)  # replaced in place; what is left over goes last
         n_css, n_js = len(config.extra_css), len(config.extra_javascript)
+        nav_before = copy.deepcopy(config.nav)
         try:
             plugin.on_startup(command="build", dirty=False)
             config = plugin.on_config(config)
@@ -198,6 +245,7 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         path = prepared.manifest_path(docs_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         _write(path, json.dumps(manifest, indent=1, sort_keys=True).encode())
+        _zensical_config(zensical_config, config_file, config, nav_before)
     finally:
         logging.getLogger("mkdocs").removeHandler(collect)
     warnings = [record.getMessage() for record in collect.records]
@@ -236,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="advisor-prepare",
         description=(
             "Write the advisor's generated pages, assets and verified runtime into docs_dir, "
-            "for engines that do not run MkDocs plugins (Zensical). Then run `zensical build`."
+            "for engines that do not run MkDocs plugins (Zensical), and zensical.yml beside "
+            "mkdocs.yml. Then run `zensical build -f zensical.yml`."
         ),
     )
     parser.add_argument(
@@ -260,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for warning in warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
-    print("advisor-prepare: generated pages, assets and the verified runtime written; "
-          "now run `zensical build`.")
+    print("advisor-prepare: generated pages, assets, the verified runtime and zensical.yml "
+          "written; now run `zensical build -f zensical.yml`.")
     return 0
 
 

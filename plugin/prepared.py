@@ -26,7 +26,7 @@ FORMAT = 1
 
 PREPARE_FIX = (
     "run `advisor-prepare` (it reads the advisor plugin's options in mkdocs.yml) before "
-    "`zensical build`, and again whenever the models or the plugin change"
+    "`zensical build -f zensical.yml`, and again whenever the models or the plugin change"
 )
 PLUGIN_FIX = (
     "for MkDocs or ProperDocs, add `- advisor` (with its `models`) under `plugins:` in "

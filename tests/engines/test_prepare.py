@@ -1,13 +1,20 @@
 """advisor-prepare run again over its own output, as an author does while `zensical serve`
 watches the folder: what it writes again is replaced in place (never deleted first, never
-rewritten when unchanged), and what it no longer writes goes, unless someone changed it."""
+rewritten when unchanged), and what it no longer writes goes, unless someone changed it. And
+the zensical.yml it writes beside mkdocs.yml: what the plugin adds to the config, never over a
+file of the author's own."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from plugin import prepared
-from plugin.prepare import prepare
+import pytest
+import yaml
+
+from advisor.source import load_model_file
+from plugin import pages, prepared
+from plugin.prepare import ZENSICAL_CONFIG, ZENSICAL_HEADER, PrepareError, prepare
 from tests.engines.test_markers import site
 from tests.tiny import tiny_model
 
@@ -57,3 +64,49 @@ def test_a_second_run_replaces_in_place_and_removes_only_its_own_leftovers(
     # Nothing changed: nothing is written (a watching server has nothing to rebuild).
     assert prepare(config) == []
     assert outputs(docs) == second
+
+
+def zensical_config(work: Path) -> dict[str, Any]:
+    text = (work / ZENSICAL_CONFIG).read_text(encoding="utf-8")
+    assert text.startswith(ZENSICAL_HEADER)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def test_zensical_yml_adds_to_mkdocs_yml_what_the_plugin_adds_under_mkdocs(
+    tmp_path: Path,
+) -> None:
+    """The nav section of generated pages (escaped as the plugin escapes it, since both engines
+    print nav titles as written) and the guide version in the footer; mkdocs.yml itself is
+    inherited, not copied."""
+    work = site(tmp_path, plugin=True)
+    config = work / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav:\n  - Home: index.md\n",
+                      encoding="utf-8")
+    (work / "docs" / "models" / "tiny.yml").write_text(tiny_model("Tiny & <small>"), "utf-8")
+    assert prepare(config) == []
+    data = zensical_config(work)
+    model = load_model_file(work / "docs" / "models" / "tiny.yml").model
+    section: list[Any] = []
+    pages.add_to_nav(section, model, pages.plan(model))
+    assert data == {"INHERIT": "mkdocs.yml", "copyright": data["copyright"], "nav": section}
+    assert data["copyright"].startswith("Guide version ")
+    assert "&amp;" in yaml.safe_dump(section)  # the case where escaping matters is covered
+
+    # The author places the generated pages in the nav: the plugin adds none, nor does this.
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "  - Compare: tiny/compare.md\n", encoding="utf-8")
+    assert prepare(config) == []
+    assert "nav" not in zensical_config(work)
+
+
+def test_a_zensical_yml_of_the_authors_own_is_never_overwritten(tmp_path: Path) -> None:
+    work = site(tmp_path, plugin=True)
+    own = "site_name: Mine\n"
+    (work / ZENSICAL_CONFIG).write_text(own, encoding="utf-8")
+    with pytest.raises(PrepareError) as refused:
+        prepare(work / "mkdocs.yml")
+    assert str(work / ZENSICAL_CONFIG) in str(refused.value)
+    assert "Fix: rename or move your zensical.yml" in str(refused.value)
+    assert (work / ZENSICAL_CONFIG).read_text(encoding="utf-8") == own
+    assert prepared.read(work / "docs") is None  # refused before anything was written

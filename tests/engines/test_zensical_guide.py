@@ -1,12 +1,14 @@
-"""The guide built by Zensical: `advisor-prepare`, then `zensical build` of the same
-mkdocs.yml. Every generated page exists, the runtime in the site is the verified one, and both
-quizzes answer in Chromium with no request leaving the local server."""
+"""The guide built by Zensical: `advisor-prepare`, then `zensical build -f zensical.yml` (the
+same mkdocs.yml, with what the plugin adds to it). Every generated page exists and is in the
+navigation, the footer gives the guide version, the runtime in the site is the verified one, and
+both quizzes answer in Chromium with no request leaving the local server."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from advisor.source import load_model_file
 from devtools.quiz import answer_all, choose, quiz, recommendation, settle
 from devtools.site import ROOT, load_config_data, serve
 from plugin import pages, prepared
+from plugin.prepare import ZENSICAL_CONFIG, ZENSICAL_HEADER
 from plugin.runtime import BOOT_FILES, MANIFEST
 from tests.engines.tools import copy_tracked, local_only, run
 
@@ -50,7 +53,8 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
         (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
         done = run(["advisor-prepare"], cwd=work)
         assert done.returncode == 0, done.stderr
-        done = run(["zensical", "build", "--strict"], cwd=work)
+        assert (work / ZENSICAL_CONFIG).read_text("utf-8").startswith(ZENSICAL_HEADER)
+        done = run(["zensical", "build", "--strict", "-f", ZENSICAL_CONFIG], cwd=work)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "No issues found" in done.stdout + done.stderr, done.stdout + done.stderr
         yield work, url
@@ -85,6 +89,48 @@ def test_every_generated_page_exists(zensical_site: tuple[Path, str]) -> None:
     assert "SageMaker Pipelines handed to CodePipeline" in (
         site / "orchestration/options/sagemaker-plus-codepipeline/index.html"
     ).read_text(encoding="utf-8")
+
+
+class NavLinks(HTMLParser):
+    """The (address, text) of every link in a page's navigation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._open: list[str] | None = None
+        self._href = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and "md-nav__link" in (found.get("class") or "").split():
+            self._open, self._href = [], found.get("href") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            self.links.append((self._href, " ".join("".join(self._open).split())))
+            self._open = None
+
+
+def test_the_navigation_and_footer_are_those_of_the_mkdocs_build(
+    zensical_site: tuple[Path, str],
+) -> None:
+    """Once missing under Zensical: the section of generated pages the plugin appends to the
+    nav, and the guide version the plugin adds to the footer."""
+    work, _ = zensical_site
+    home = (work / "site" / "index.html").read_text(encoding="utf-8")
+    parser = NavLinks()
+    parser.feed(home)
+    links = set(parser.links)
+    assert ("./quiz/", "Take the quiz") in links  # mkdocs.yml's own entries stay
+    for model in MODELS:
+        for page in pages.plan(load_model_file(ROOT / "docs" / "models" / f"{model}.yml").model):
+            address = "./" + page.src_uri.removesuffix(".md") + "/"
+            assert (address, page.title) in links, (address, page.title)
+    assert "Guide version " in home.split('class="md-copyright"', 1)[1].split("</div>", 1)[0]
 
 
 def test_the_site_serves_the_verified_runtime(zensical_site: tuple[Path, str]) -> None:
