@@ -107,6 +107,19 @@ def _remove_stale(docs_dir: Path, previous: dict[str, Any] | None, kept: set[str
             (docs_dir / src_uri).unlink()
 
 
+def _remove_unrecorded_snapshots(docs_dir: Path, kept: set[str]) -> None:
+    """Snapshots and standard libraries that no manifest lists: advisor-prepare recorded none
+    before 2 December 2026, so every model change left one (31 MB, and 5 MB for its .gz copy)
+    that Zensical then published. Only in the assets folder advisor-prepare owns."""
+    folder = docs_dir / prepared.PREFIX
+    if not _ours(folder):
+        return
+    for pattern in ("snapshot-*.bin", "snapshot-*.bin.gz", "stdlib-*.zip"):
+        for path in folder.glob(pattern):
+            if path.relative_to(docs_dir).as_posix() not in kept:
+                path.unlink(missing_ok=True)
+
+
 def _ours(folder: Path) -> bool:
     """A folder this command made: it does not exist yet, or holds our .gitignore."""
     ignore = folder / ".gitignore"
@@ -228,9 +241,17 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         for path in sorted(runtime_dir.rglob("*")):
             if path.is_file():
                 outputs[path.relative_to(docs_dir).as_posix()] = prepared.stat_key(path)
+        # The memory snapshot (and its .gz copy) and its standard library, installed beside
+        # the runtime's folder: recorded, so that the next run removes them once they change.
+        if plugin.snapshot is not None:
+            snapshot = plugin.snapshot.uri(prepared.PREFIX)
+            for uri in (snapshot, f"{snapshot}.gz", plugin.snapshot.stdlib.uri(prepared.PREFIX)):
+                if (docs_dir / uri).is_file():
+                    outputs[uri] = prepared.stat_key(docs_dir / uri)
         for folder in owned:
             _write(folder / ".gitignore", GITIGNORE.encode())
         _remove_stale(docs_dir, previous, set(outputs))
+        _remove_unrecorded_snapshots(docs_dir, set(outputs))
 
         root = config_file.parent
         models = [docs_dir / loaded.src_uri for loaded in plugin.models.values()]

@@ -60,10 +60,21 @@ def test_a_second_run_replaces_in_place_and_removes_only_its_own_leftovers(
     assert renamed
     assert all(second[uri] != first[uri] for uri in renamed)
     assert not list(docs.rglob("*.part"))
+    # The model changed, so did the memory snapshot: the first one is gone (Zensical would
+    # publish whatever is left in docs/), the new one and its standard library are recorded.
+    snapshots = sorted((docs / prepared.PREFIX).glob("snapshot-*.bin"))
+    assert len(snapshots) == 1
+    assert {uri for uri in first if "/snapshot-" in uri} != {uri for uri in second
+                                                            if "/snapshot-" in uri}
+    assert snapshots[0].relative_to(docs).as_posix() in second
+    assert len([uri for uri in second if "/stdlib-" in uri]) == 1
+    # One left by an earlier advisor-prepare, which recorded none, goes too.
+    (docs / prepared.PREFIX / "snapshot-000000000000.bin").write_bytes(b"old")
 
     # Nothing changed: nothing is written (a watching server has nothing to rebuild).
     assert prepare(config) == []
     assert outputs(docs) == second
+    assert sorted((docs / prepared.PREFIX).glob("snapshot-*.bin")) == snapshots
 
 
 def zensical_config(work: Path) -> dict[str, Any]:
