@@ -39,7 +39,6 @@ from .version import GuideVersion, guide_version
 if TYPE_CHECKING:  # a build does not need the server (about 15 ms of imports)
     from mkdocs.livereload import LiveReloadServer
 
-
 ASSETS = Path(__file__).with_name("assets")
 PREFIX = "assets/advisor"
 

@@ -40,7 +40,6 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: together 13.4 MB shrink to 6.3 MB. The stdlib zip is left out: gzip saves 2% on it.
 GZIP_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 
-
 NPM_FIX = (
     "run `advisor-runtime fetch` in the folder that holds mkdocs.yml (it downloads and verifies "
     "the pinned Pyodide; `npm ci` does the same where a package.json pins it)"
