@@ -345,7 +345,7 @@ def test_axe_finds_no_wcag_violations(page: Page, site_url: str, answered: bool,
                                       scheme: str) -> None:
     """In both of the guide's colour schemes (Material follows the reader's system setting):
     once, the outlined buttons (Back, Start over, Copy link, See your path) were drawn in the
-    primary colour, 2.4:1 on the dark background."""
+    primary colour, 2.3:1 on the dark background."""
     # A reader who never chose a scheme: Material follows the system's (a choice made on an
     # earlier page of this shared browser context would win).
     page.add_init_script(FORGET_PALETTE)
