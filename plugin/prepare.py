@@ -17,7 +17,6 @@ then builds the site MkDocs builds, navigation and footer included.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import logging
 import os
@@ -142,16 +141,16 @@ def _zensical_path(config_file: Path) -> Path:
 
 
 def _zensical_config(
-    path: Path, config_file: Path, config: MkDocsConfig, nav_before: list[Any] | None
+    path: Path, config_file: Path, config: MkDocsConfig, nav_before: int | None
 ) -> None:
     """Write ``zensical.yml``: ``mkdocs.yml`` and what the plugin changed in it."""
     data: dict[str, Any] = {"INHERIT": config_file.name}
     if config.copyright:
         data["copyright"] = config.copyright
-    if config.nav is not None and nav_before is not None:
+    if config.nav is not None and nav_before is not None:  # entries before the plugin ran
         # Appended to mkdocs.yml's nav by INHERIT (Zensical merges lists by appending). Its
         # titles stay escaped: Zensical, like MkDocs, prints nav titles as they are written.
-        added = config.nav[len(nav_before):]
+        added = config.nav[nav_before:]
         if added:
             data["nav"] = added
     text = ZENSICAL_HEADER + (
@@ -194,7 +193,7 @@ def prepare(config_file: Path, *, strict: bool | None = None) -> list[str]:
         zensical_config = _zensical_path(config_file)
         previous = prepared.read(docs_dir)  # replaced in place; what is left over goes last
         n_css, n_js = len(config.extra_css), len(config.extra_javascript)
-        nav_before = copy.deepcopy(config.nav)
+        nav_before = None if config.nav is None else len(config.nav)
         try:
             plugin.on_startup(command="build", dirty=False)
             config = plugin.on_config(config)
